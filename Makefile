@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# wdfio: the WDF I/O-target API for Linux kernel drivers.
+#
+#   make            build wdfio.ko, the test modules and the samples
+#   make run        build, boot a QEMU guest, show the sample moving data
+#   make check      build, boot a QEMU guest, run the selftest suite
+#   make check KERNEL=debug   the same on a KASAN/lockdep/kmemleak kernel
+#   make lint       checkpatch --strict, sparse (C=2) and W=1 on kmod/ and include/
+#
+# KDIR= selects the kernel build tree (default: the running kernel's, else the
+# newest installed Debian linux-headers-*-amd64).
+
+ifneq ($(KERNELRELEASE),)
+include $(src)/Kbuild
+else
+
+TOP      := $(CURDIR)
+KERNEL   ?= default
+KDIR     ?= $(shell $(TOP)/scripts/kdir.sh)
+BUILD    ?= $(TOP)/build
+
+.PHONY: all modules clean check run lint selftests compile_commands.json deps help
+
+all: modules
+
+modules:
+	@test -n "$(KDIR)" || { echo "no kernel build tree found: run scripts/deps.sh" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(TOP) modules
+
+selftests:
+	$(MAKE) -C $(TOP)/selftests/user BUILD=$(BUILD)
+
+deps:
+	$(TOP)/scripts/deps.sh
+
+run:
+	$(TOP)/scripts/deps.sh
+	$(TOP)/scripts/vm-run.sh --mode run --kernel $(KERNEL)
+
+check:
+	$(TOP)/scripts/deps.sh
+	$(TOP)/scripts/vm-run.sh --mode check --kernel $(KERNEL)
+
+lint:
+	$(TOP)/scripts/lint.sh
+
+compile_commands.json: modules
+	python3 $(KDIR)/scripts/clang-tools/gen_compile_commands.py -d $(TOP) -o $(TOP)/compile_commands.json
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(TOP) clean
+	rm -rf $(BUILD) compile_commands.json
+
+help:
+	@sed -n '3,13p' Makefile
+endif
