@@ -46,7 +46,7 @@ lint:
 	$(TOP)/scripts/lint.sh
 
 compile_commands.json: modules
-	python3 $(KDIR)/scripts/clang-tools/gen_compile_commands.py -d $(TOP) -o $(TOP)/compile_commands.json
+	KDIR=$(KDIR) $(TOP)/scripts/compile-commands.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean

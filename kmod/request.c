@@ -1,0 +1,596 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The request engine: request states, formats, sending, and completion.
+ *
+ * This file alone decides when a request completes and calls the driver's
+ * completion routine. Backends report results with wdfio_request_io_done().
+ *
+ * A send moves a request to SENT and sets its completion ownership count
+ * (@owners) to 1. The backend's result drops it; whoever drops it to zero
+ * completes the request: fills the completion params, takes it off the
+ * target's sent list, calls the completion routine (cleared first, so it runs
+ * once per send), wakes a synchronous sender, and drops the references the
+ * send took. Paths that will race with the backend (timeouts, cancellation)
+ * take an extra count only while it is non-zero, as KMDF does.
+ *
+ * Submission never sleeps where sleeping is illegal: from a context that may
+ * sleep the backend builds and submits the bios at once; otherwise the
+ * request goes on a per-CPU lock-free list drained by a WQ_MEM_RECLAIM work
+ * item, which submits the batch under a plug.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include "wdfio.h"
+
+#include <linux/blkdev.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+/* Deferred submissions of one CPU. */
+struct wdfio_submit_queue {
+	struct llist_head list;
+	struct work_struct work;
+};
+
+static DEFINE_PER_CPU(struct wdfio_submit_queue, wdfio_submitq);
+static struct workqueue_struct *wdfio_wq;
+
+/* What a synchronous sender waits for; lives on its stack. */
+struct wdfio_sync_wait {
+	struct completion done;
+	NTSTATUS status;
+	ULONG_PTR information;
+};
+
+static void wdfio_format_release(struct wdfio_format *f)
+{
+	wdfio_buf_release(&f->data);
+	wdfio_buf_release(&f->in);
+	wdfio_buf_release(&f->out);
+	if (f->target)
+		wdfio_object_put(&f->target->obj);
+	memset(f, 0, sizeof(*f));
+}
+
+static void wdfio_request_dispose(struct wdfio_object *obj)
+{
+	struct wdfio_request *req = container_of(obj, struct wdfio_request, obj);
+	struct wdfio_format old = {};
+	unsigned long flags;
+
+	/*
+	 * A request deleted while sent keeps its format until the I/O is
+	 * done (the buffers are still in use); the last reference frees it.
+	 */
+	spin_lock_irqsave(&req->lock, flags);
+	if (req->state != WDFIO_RQ_SENT) {
+		old = req->fmt;
+		memset(&req->fmt, 0, sizeof(req->fmt));
+		req->state = WDFIO_RQ_IDLE;
+	}
+	spin_unlock_irqrestore(&req->lock, flags);
+	wdfio_format_release(&old);
+}
+
+static void wdfio_request_release(struct wdfio_object *obj)
+{
+	struct wdfio_request *req = container_of(obj, struct wdfio_request, obj);
+
+	wdfio_format_release(&req->fmt);
+}
+
+static const struct wdfio_obj_ops wdfio_request_ops = {
+	.type = WDFIO_OBJ_REQUEST,
+	.name = "WDFREQUEST",
+	.dispose = wdfio_request_dispose,
+	.release = wdfio_request_release,
+};
+
+/**
+ * wdfio_request_create() - allocate a driver-created request
+ * @attr: the driver's attributes, or NULL
+ * @out: receives the request
+ *
+ * Context: Any context.
+ * Return: STATUS_SUCCESS or the attribute/allocation/parent error.
+ */
+NTSTATUS wdfio_request_create(PWDF_OBJECT_ATTRIBUTES attr,
+			      struct wdfio_request **out)
+{
+	struct wdfio_request *req;
+	NTSTATUS status;
+
+	status = wdfio_object_check_attributes(attr);
+	if (!NT_SUCCESS(status))
+		return status;
+	req = wdfio_object_alloc(&wdfio_request_ops, sizeof(*req), attr,
+				 wdfio_gfp(), &status);
+	if (!req)
+		return status;
+	spin_lock_init(&req->lock);
+	req->state = WDFIO_RQ_IDLE;
+	req->status = STATUS_SUCCESS;
+	INIT_LIST_HEAD(&req->sent_entry);
+	WDF_REQUEST_COMPLETION_PARAMS_INIT(&req->params);
+	status = wdfio_object_link(&req->obj, attr, NULL);
+	if (!NT_SUCCESS(status)) {
+		wdfio_object_put(&req->obj);
+		return status;
+	}
+	*out = req;
+	return STATUS_SUCCESS;
+}
+
+/* Completion params as KMDF sets them up at format time. */
+static void wdfio_params_from_format(PWDF_REQUEST_COMPLETION_PARAMS p,
+				     const struct wdfio_format *f)
+{
+	WDF_REQUEST_COMPLETION_PARAMS_INIT(p);
+	switch (f->op) {
+	case WDFIO_OP_READ:
+		p->Type = WdfRequestTypeRead;
+		p->Parameters.Read.Buffer = f->data.mem ?
+			wdfio_memory_handle(f->data.mem) : NULL;
+		p->Parameters.Read.Offset = f->data.mem_offset;
+		break;
+	case WDFIO_OP_WRITE:
+		p->Type = WdfRequestTypeWrite;
+		p->Parameters.Write.Buffer = f->data.mem ?
+			wdfio_memory_handle(f->data.mem) : NULL;
+		p->Parameters.Write.Offset = f->data.mem_offset;
+		break;
+	case WDFIO_OP_IOCTL:
+		p->Type = WdfRequestTypeDeviceControl;
+		p->Parameters.Ioctl.IoControlCode = f->ioctl;
+		p->Parameters.Ioctl.Input.Buffer = f->in.mem ?
+			wdfio_memory_handle(f->in.mem) : NULL;
+		p->Parameters.Ioctl.Input.Offset = f->in.mem_offset;
+		p->Parameters.Ioctl.Output.Buffer = f->out.mem ?
+			wdfio_memory_handle(f->out.mem) : NULL;
+		p->Parameters.Ioctl.Output.Offset = f->out.mem_offset;
+		break;
+	case WDFIO_OP_NONE:
+		break;
+	}
+}
+
+/**
+ * wdfio_request_format() - bind a format to a request
+ * @req: the request
+ * @fmt: the new format; its references pass to the request on success and
+ *	are released on failure
+ *
+ * Replaces (and releases) any previous format. The completion routine is
+ * kept, as in KMDF.
+ *
+ * Context: Any context.
+ * Return: STATUS_SUCCESS, or STATUS_INVALID_DEVICE_STATE if @req is sent.
+ */
+NTSTATUS wdfio_request_format(struct wdfio_request *req,
+			      struct wdfio_format *fmt)
+{
+	struct wdfio_format old;
+	unsigned long flags;
+
+	spin_lock_irqsave(&req->lock, flags);
+	if (req->state == WDFIO_RQ_SENT) {
+		spin_unlock_irqrestore(&req->lock, flags);
+		wdfio_misuse("request %p formatted while sent", req);
+		wdfio_format_release(fmt);
+		return STATUS_INVALID_DEVICE_STATE;
+	}
+	old = req->fmt;
+	req->fmt = *fmt;
+	req->state = WDFIO_RQ_FORMATTED;
+	wdfio_params_from_format(&req->params, &req->fmt);
+	spin_unlock_irqrestore(&req->lock, flags);
+	memset(fmt, 0, sizeof(*fmt));
+	wdfio_format_release(&old);
+	return STATUS_SUCCESS;
+}
+
+/**
+ * wdfio_request_unformat() - drop the format after a failed Format DDI
+ * @req: the request
+ *
+ * KMDF releases the old format before it validates the new one, so a failed
+ * format leaves the request unformatted; a sent request is left alone.
+ *
+ * Context: Any context.
+ */
+void wdfio_request_unformat(struct wdfio_request *req)
+{
+	struct wdfio_format old = {};
+	unsigned long flags;
+
+	spin_lock_irqsave(&req->lock, flags);
+	if (req->state != WDFIO_RQ_SENT) {
+		old = req->fmt;
+		memset(&req->fmt, 0, sizeof(req->fmt));
+		req->state = WDFIO_RQ_IDLE;
+		WDF_REQUEST_COMPLETION_PARAMS_INIT(&req->params);
+	}
+	spin_unlock_irqrestore(&req->lock, flags);
+	wdfio_format_release(&old);
+}
+
+/**
+ * wdfio_request_reuse() - WdfRequestReuse's work
+ * @req: the request
+ * @status: the status the request starts with
+ *
+ * Drops the format, the completion routine and the completion params.
+ *
+ * Context: Any context.
+ * Return: STATUS_SUCCESS, or STATUS_INVALID_DEVICE_STATE if @req is sent.
+ */
+NTSTATUS wdfio_request_reuse(struct wdfio_request *req, NTSTATUS status)
+{
+	struct wdfio_format old;
+	unsigned long flags;
+
+	spin_lock_irqsave(&req->lock, flags);
+	if (req->state == WDFIO_RQ_SENT) {
+		spin_unlock_irqrestore(&req->lock, flags);
+		wdfio_misuse("request %p reused while sent", req);
+		return STATUS_INVALID_DEVICE_STATE;
+	}
+	old = req->fmt;
+	memset(&req->fmt, 0, sizeof(req->fmt));
+	req->state = WDFIO_RQ_IDLE;
+	req->status = status;
+	req->information = 0;
+	req->routine = NULL;
+	req->routine_ctx = NULL;
+	WDF_REQUEST_COMPLETION_PARAMS_INIT(&req->params);
+	spin_unlock_irqrestore(&req->lock, flags);
+	wdfio_format_release(&old);
+	return STATUS_SUCCESS;
+}
+
+/* Hand a sent request to the backend. */
+static void wdfio_request_dispatch(struct wdfio_request *req, gfp_t gfp)
+{
+	wdfio_blk_start(req, gfp);
+}
+
+static void wdfio_submit_work(struct work_struct *work)
+{
+	struct wdfio_submit_queue *q =
+		container_of(work, struct wdfio_submit_queue, work);
+	struct wdfio_request *req, *next;
+	struct llist_node *batch;
+	struct blk_plug plug;
+
+	batch = llist_reverse_order(llist_del_all(&q->list));
+	blk_start_plug(&plug);
+	/* A request may be completed and resent once dispatched: read next first. */
+	llist_for_each_entry_safe(req, next, batch, submit_node)
+		wdfio_request_dispatch(req, GFP_NOIO);
+	blk_finish_plug(&plug);
+}
+
+static void wdfio_request_start_io(struct wdfio_request *req)
+{
+	struct wdfio_submit_queue *q;
+
+	if (wdfio_can_sleep()) {
+		wdfio_request_dispatch(req, GFP_NOIO);
+		return;
+	}
+	q = get_cpu_ptr(&wdfio_submitq);
+	if (llist_add(&req->submit_node, &q->list))
+		queue_work_on(smp_processor_id(), wdfio_wq, &q->work);
+	put_cpu_ptr(&wdfio_submitq);
+}
+
+/*
+ * Move a formatted request to SENT and hand it to the target and backend.
+ * Returns STATUS_PENDING when sent. STATUS_WDF_REQUEST_ALREADY_PENDING means
+ * it was already sent: nothing was touched. Any other status is the reason
+ * it was not sent; it is also stored as the request's status.
+ */
+static NTSTATUS wdfio_request_submit(struct wdfio_request *req,
+				     struct wdfio_target *t,
+				     struct wdfio_sync_wait *sync)
+{
+	unsigned long flags;
+	NTSTATUS status;
+
+	spin_lock_irqsave(&req->lock, flags);
+	if (req->state == WDFIO_RQ_SENT) {
+		spin_unlock_irqrestore(&req->lock, flags);
+		wdfio_misuse("request %p is already sent", req);
+		return STATUS_WDF_REQUEST_ALREADY_PENDING;
+	}
+	if (req->state != WDFIO_RQ_FORMATTED) {
+		status = STATUS_REQUEST_NOT_ACCEPTED;
+		goto fail_locked;
+	}
+	if (req->fmt.target != t) {
+		status = STATUS_INVALID_DEVICE_REQUEST;
+		goto fail_locked;
+	}
+	req->state = WDFIO_RQ_SENT;
+	req->status = STATUS_PENDING;
+	req->information = 0;
+	req->sync_done = sync ? &sync->done : NULL;
+	req->send_target = t;
+	atomic_set(&req->owners, 1);
+	spin_unlock_irqrestore(&req->lock, flags);
+
+	status = wdfio_target_begin_send(t, req);
+	if (!NT_SUCCESS(status)) {
+		spin_lock_irqsave(&req->lock, flags);
+		req->state = WDFIO_RQ_FORMATTED;
+		req->sync_done = NULL;
+		req->send_target = NULL;
+		goto fail_locked;
+	}
+	/* The send's reference; dropped after the completion routine. */
+	wdfio_object_get(&req->obj);
+	wdfio_request_start_io(req);
+	return STATUS_PENDING;
+
+fail_locked:
+	req->status = status;
+	req->information = 0;
+	spin_unlock_irqrestore(&req->lock, flags);
+	return status;
+}
+
+/**
+ * wdfio_request_fail() - record why a request was not sent
+ * @req: the request
+ * @status: the reason
+ *
+ * A request that is sent is left alone: its send owns the status.
+ *
+ * Context: Any context.
+ */
+void wdfio_request_fail(struct wdfio_request *req, NTSTATUS status)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&req->lock, flags);
+	if (req->state != WDFIO_RQ_SENT) {
+		req->status = status;
+		req->information = 0;
+	}
+	spin_unlock_irqrestore(&req->lock, flags);
+}
+
+/**
+ * wdfio_check_send_options() - validate WDF_REQUEST_SEND_OPTIONS
+ * @options: options, or NULL
+ * @sync_ddi: for a Send*Synchronously DDI (SEND_AND_FORGET not allowed)
+ *
+ * Context: Any context.
+ * Return: STATUS_SUCCESS; STATUS_INFO_LENGTH_MISMATCH for a bad Size;
+ * STATUS_INVALID_PARAMETER for unknown flags or SEND_AND_FORGET mixed with
+ * other flags (KMDF); STATUS_NOT_SUPPORTED for a non-zero timeout, which
+ * this version does not implement yet (see README).
+ */
+NTSTATUS wdfio_check_send_options(PWDF_REQUEST_SEND_OPTIONS options,
+				  bool sync_ddi)
+{
+	const ULONG valid = WDF_REQUEST_SEND_OPTION_TIMEOUT |
+			    WDF_REQUEST_SEND_OPTION_SYNCHRONOUS |
+			    WDF_REQUEST_SEND_OPTION_IGNORE_TARGET_STATE |
+			    WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET;
+	ULONG flags;
+
+	if (!options)
+		return STATUS_SUCCESS;
+	if (options->Size != sizeof(*options))
+		return STATUS_INFO_LENGTH_MISMATCH;
+	flags = options->Flags;
+	if (flags & ~valid)
+		return STATUS_INVALID_PARAMETER;
+	if ((flags & WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET) &&
+	    (sync_ddi || flags != WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET))
+		return STATUS_INVALID_PARAMETER;
+	if ((flags & WDF_REQUEST_SEND_OPTION_TIMEOUT) && options->Timeout)
+		return STATUS_NOT_SUPPORTED;
+	return STATUS_SUCCESS;
+}
+
+/*
+ * Send and wait for the completion routine to have run. Returns whether the
+ * request was sent; *status is its final status, or why it was not sent.
+ */
+static bool wdfio_request_wait(struct wdfio_request *req,
+			       struct wdfio_target *t, NTSTATUS *status,
+			       ULONG_PTR *information)
+{
+	struct wdfio_sync_wait sync;
+	bool sent;
+
+	init_completion(&sync.done);
+	sync.status = STATUS_PENDING;
+	sync.information = 0;
+	/* Keep the request valid across the wait whatever its routine does. */
+	wdfio_object_get(&req->obj);
+	*status = wdfio_request_submit(req, t, &sync);
+	sent = *status == STATUS_PENDING;
+	if (sent) {
+		wait_for_completion_io(&sync.done);
+		*status = sync.status;
+		if (information)
+			*information = sync.information;
+	}
+	wdfio_object_put(&req->obj);
+	return sent;
+}
+
+/**
+ * wdfio_request_send() - WdfRequestSend's work, after handle checks
+ * @req: the request
+ * @t: the target
+ * @options: send options, or NULL
+ *
+ * Context: Any context for asynchronous sends; synchronous sends need a
+ * context that may sleep.
+ * Return: TRUE if the request was sent (a synchronous send has then also
+ * completed); FALSE if not, with the reason in its status.
+ */
+BOOLEAN wdfio_request_send(struct wdfio_request *req, struct wdfio_target *t,
+			   PWDF_REQUEST_SEND_OPTIONS options)
+{
+	NTSTATUS status = wdfio_check_send_options(options, false);
+	ULONG flags = options ? options->Flags : 0;
+
+	if (!NT_SUCCESS(status)) {
+		/* KMDF reports any option error as STATUS_INVALID_PARAMETER. */
+		wdfio_misuse("bad send options (%#x)", status);
+		wdfio_request_fail(req, status == STATUS_NOT_SUPPORTED ?
+				   status : STATUS_INVALID_PARAMETER);
+		return FALSE;
+	}
+	if (flags & WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET) {
+		/* Only requests a queue presented may be sent and forgotten. */
+		wdfio_misuse("SEND_AND_FORGET of a driver-created request");
+		wdfio_request_fail(req, STATUS_INVALID_DEVICE_STATE);
+		return FALSE;
+	}
+	if (flags & WDF_REQUEST_SEND_OPTION_SYNCHRONOUS) {
+		if (!wdfio_can_sleep()) {
+			wdfio_misuse("synchronous send from atomic context");
+			wdfio_request_fail(req, STATUS_INVALID_DEVICE_REQUEST);
+			return FALSE;
+		}
+		/* TRUE when sent, whatever the final status (KMDF). */
+		return wdfio_request_wait(req, t, &status, NULL);
+	}
+	return wdfio_request_submit(req, t, NULL) == STATUS_PENDING;
+}
+
+/**
+ * wdfio_request_send_sync() - send and wait, for the Send*Synchronously DDIs
+ * @req: a formatted request
+ * @t: its target
+ * @options: send options, or NULL (already validated)
+ * @information: receives IoStatus.Information, optional
+ *
+ * Context: Process context, may sleep (checked by the callers).
+ * Return: the request's final status, or why it could not be sent.
+ */
+NTSTATUS wdfio_request_send_sync(struct wdfio_request *req,
+				 struct wdfio_target *t,
+				 PWDF_REQUEST_SEND_OPTIONS options,
+				 ULONG_PTR *information)
+{
+	NTSTATUS status;
+
+	might_sleep();
+	if (information)
+		*information = 0;
+	wdfio_request_wait(req, t, &status, information);
+	if (status == STATUS_WDF_REQUEST_ALREADY_PENDING)
+		status = STATUS_INVALID_DEVICE_STATE;
+	return status;
+}
+
+/* Completion params and ownership hand-off, then the driver's routine. */
+static void wdfio_request_complete(struct wdfio_request *req)
+{
+	PFN_WDF_REQUEST_COMPLETION_ROUTINE routine;
+	struct wdfio_sync_wait *sync = NULL;
+	struct wdfio_target *t;
+	unsigned long flags;
+	WDFCONTEXT ctx;
+
+	spin_lock_irqsave(&req->lock, flags);
+	routine = req->routine;
+	ctx = req->routine_ctx;
+	req->routine = NULL;
+	req->routine_ctx = NULL;
+	if (req->sync_done)
+		sync = container_of(req->sync_done, struct wdfio_sync_wait, done);
+	req->sync_done = NULL;
+	t = req->send_target;
+	req->send_target = NULL;
+	req->params.IoStatus.Status = req->status;
+	req->params.IoStatus.Information = req->information;
+	switch (req->fmt.op) {
+	case WDFIO_OP_READ:
+		req->params.Parameters.Read.Length = req->information;
+		break;
+	case WDFIO_OP_WRITE:
+		req->params.Parameters.Write.Length = req->information;
+		break;
+	case WDFIO_OP_IOCTL:
+		req->params.Parameters.Ioctl.Output.Length = req->information;
+		break;
+	case WDFIO_OP_NONE:
+		break;
+	}
+	req->state = WDFIO_RQ_DONE;
+	if (sync) {
+		sync->status = req->status;
+		sync->information = req->information;
+	}
+	spin_unlock_irqrestore(&req->lock, flags);
+
+	wdfio_target_sent_done(t, req);
+	if (routine)
+		routine(wdfio_request_handle(req), wdfio_target_handle(t),
+			&req->params, ctx);
+	if (sync)
+		complete(&sync->done);
+	wdfio_target_io_done(t);
+	wdfio_object_put(&req->obj);
+}
+
+/**
+ * wdfio_request_io_done() - a backend reports the result of a send
+ * @req: the sent request
+ * @status: final NTSTATUS
+ * @information: bytes transferred (0 on failure)
+ *
+ * Called exactly once per send by the backend.
+ *
+ * Context: Any context (hard IRQ, soft IRQ, task).
+ */
+void wdfio_request_io_done(struct wdfio_request *req, NTSTATUS status,
+			   ULONG_PTR information)
+{
+	req->status = status;
+	req->information = information;
+	if (atomic_dec_and_test(&req->owners))
+		wdfio_request_complete(req);
+}
+
+int wdfio_request_init(void)
+{
+	int cpu;
+
+	wdfio_wq = alloc_workqueue("wdfio", WQ_MEM_RECLAIM | WQ_HIGHPRI, 0);
+	if (!wdfio_wq)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		struct wdfio_submit_queue *q = per_cpu_ptr(&wdfio_submitq, cpu);
+
+		init_llist_head(&q->list);
+		INIT_WORK(&q->work, wdfio_submit_work);
+	}
+	return 0;
+}
+
+void wdfio_request_exit(void)
+{
+	/* Every client module is gone: nothing can queue more work. */
+	destroy_workqueue(wdfio_wq);
+}
+
+/**
+ * wdfio_queue_work() - run @work on wdfio's workqueue
+ * @work: the work
+ *
+ * Context: Any context.
+ */
+void wdfio_queue_work(struct work_struct *work)
+{
+	queue_work(wdfio_wq, work);
+}

@@ -1,0 +1,426 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * wdfio internal interfaces: objects, memory, requests, targets, backend.
+ *
+ * Layering (docs/design.md): the *_api.c files validate and delegate; the
+ * request engine (request.c) owns request lifetimes and is the only place
+ * that calls a driver's completion routine; the block backend (blk.c) turns a
+ * formatted request into bios and reports the result back through
+ * wdfio_request_io_done().
+ */
+#ifndef _WDFIO_INTERNAL_H
+#define _WDFIO_INTERNAL_H
+
+#include "compat.h"
+
+#include <linux/blk_types.h>
+#include <linux/completion.h>
+#include <linux/list.h>
+#include <linux/llist.h>
+#include <linux/mutex.h>
+#include <linux/preempt.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include <ntddk.h>
+#include <wdf.h>
+
+extern bool wdfio_verifier;
+
+/*
+ * A driver bug (bad handle, double send, wrong context...). KMDF bugchecks or
+ * breaks into the debugger under its verifier; wdfio logs the caller and
+ * returns a documented status. With wdfio.verifier=1 it also WARNs, so a
+ * porter gets the stack.
+ */
+#define wdfio_misuse(fmt, ...)						\
+	wdfio_report_misuse(__func__, __builtin_return_address(0),	\
+			    fmt, ##__VA_ARGS__)
+
+__printf(3, 4)
+void wdfio_report_misuse(const char *func, void *caller, const char *fmt, ...);
+
+/*
+ * May the current context sleep (and so call submit_bio() or wait)? KMDF's
+ * PASSIVE_LEVEL. Without preempt counting we cannot tell, so we say no and
+ * the callers take their atomic-safe path.
+ */
+static inline bool wdfio_can_sleep(void)
+{
+	if (!IS_ENABLED(CONFIG_PREEMPT_COUNT))
+		return false;
+	return preemptible() && !rcu_preempt_depth();
+}
+
+static inline gfp_t wdfio_gfp(void)
+{
+	return wdfio_can_sleep() ? GFP_KERNEL : GFP_ATOMIC;
+}
+
+/* ------------------------------------------------------------------ */
+/* Objects (object.c)                                                  */
+
+enum wdfio_obj_type {
+	WDFIO_OBJ_MEMORY = 1,
+	WDFIO_OBJ_REQUEST,
+	WDFIO_OBJ_IOTARGET,
+};
+
+#define WDFIO_OBJ_MAGIC		0x4f464457u	/* "WDFO" */
+#define WDFIO_OBJ_DEAD		0x44414544u	/* "DEAD" */
+
+struct wdfio_object;
+
+/**
+ * struct wdfio_obj_ops - per-type behaviour of an object
+ * @type: the type tag handles are checked against
+ * @name: for messages
+ * @dispose: at WdfObjectDelete, after the cleanup callbacks: give up what the
+ *	object holds (close a target, drop a request's format). May sleep only
+ *	if the type's delete requires process context (targets).
+ * @release: at the last reference: free the type's own resources (the
+ *	object memory itself is freed by the caller). Any context.
+ */
+struct wdfio_obj_ops {
+	enum wdfio_obj_type type;
+	const char *name;
+	void (*dispose)(struct wdfio_object *obj);
+	void (*release)(struct wdfio_object *obj);
+};
+
+/* A context area; the driver's data follows the header. */
+struct wdfio_ctx {
+	struct wdfio_ctx *next;		/* written once, before publication */
+	struct wdfio_object *obj;
+	PCWDF_OBJECT_CONTEXT_TYPE_INFO type;
+	size_t size;
+	bool inline_alloc;		/* allocated with the object */
+} __aligned(MEMORY_ALLOCATION_ALIGNMENT);
+
+/**
+ * struct wdfio_object - header of every handle-visible object
+ * @magic: WDFIO_OBJ_MAGIC while the object lives, WDFIO_OBJ_DEAD after
+ * @ops: type behaviour; @ops->type is the handle type tag
+ * @ref: references; the creator holds one until WdfObjectDelete
+ * @flags: WDFIO_OBJF_* bits
+ * @lock: protects @children and @ctx_tail
+ * @children: child objects (deleted with us), linked by their @sibling
+ * @sibling: our entry in the parent's @children
+ * @parent: the parent, referenced while we are linked to it
+ * @cleanup: EvtCleanupCallback, called once at delete
+ * @destroy: EvtDestroyCallback, called once at the last reference
+ * @ctx: the first context (allocated with the object), then a list;
+ *	published with release semantics, read without the lock
+ * @ctx_tail: last context, for appending (under @lock)
+ * @alloc_size: bytes allocated for the object (type struct + contexts)
+ */
+struct wdfio_object {
+	u32 magic;
+	const struct wdfio_obj_ops *ops;
+	refcount_t ref;
+	unsigned long flags;
+	spinlock_t lock;		/* children, ctx_tail */
+	struct list_head children;
+	struct list_head sibling;
+	struct wdfio_object *parent;
+	PFN_WDF_OBJECT_CONTEXT_CLEANUP cleanup;
+	PFN_WDF_OBJECT_CONTEXT_DESTROY destroy;
+	struct wdfio_ctx *ctx;
+	struct wdfio_ctx *ctx_tail;
+};
+
+enum {
+	WDFIO_OBJF_DELETED,		/* WdfObjectDelete ran (or is running) */
+};
+
+NTSTATUS wdfio_object_check_attributes(PWDF_OBJECT_ATTRIBUTES attr);
+void *wdfio_object_alloc(const struct wdfio_obj_ops *ops, size_t size,
+			 PWDF_OBJECT_ATTRIBUTES attr, gfp_t gfp,
+			 NTSTATUS *status);
+NTSTATUS wdfio_object_link(struct wdfio_object *obj,
+			   PWDF_OBJECT_ATTRIBUTES attr,
+			   struct wdfio_object *default_parent);
+void wdfio_object_get(struct wdfio_object *obj);
+void wdfio_object_put(struct wdfio_object *obj);
+void wdfio_object_delete(struct wdfio_object *obj);
+struct wdfio_object *wdfio_object_from_handle(WDFOBJECT handle);
+
+/* ------------------------------------------------------------------ */
+/* Memory (memory.c)                                                   */
+
+enum wdfio_mem_kind {
+	WDFIO_MEM_KMALLOC,
+	WDFIO_MEM_KVMALLOC,
+	WDFIO_MEM_PREALLOCATED,
+};
+
+struct wdfio_memory {
+	struct wdfio_object obj;
+	void *buf;		/* preallocated: changed by AssignBuffer */
+	size_t size;
+	enum wdfio_mem_kind kind;
+	POOL_TYPE pool;
+	ULONG tag;
+};
+
+/* The object behind a handle if it is live and of type @type, else NULL. */
+static inline struct wdfio_object *wdfio_object_of_type(void *handle,
+							enum wdfio_obj_type type)
+{
+	struct wdfio_object *o = handle;
+
+	if (unlikely(!o || o->magic != WDFIO_OBJ_MAGIC || o->ops->type != type))
+		return NULL;
+	return o;
+}
+
+static inline struct wdfio_memory *wdfio_memory_from_handle(WDFMEMORY h)
+{
+	struct wdfio_object *o = wdfio_object_of_type(h, WDFIO_OBJ_MEMORY);
+
+	return o ? container_of(o, struct wdfio_memory, obj) : NULL;
+}
+
+static inline WDFMEMORY wdfio_memory_handle(struct wdfio_memory *m)
+{
+	return (WDFMEMORY)&m->obj;
+}
+
+/* ------------------------------------------------------------------ */
+/* Buffers a format refers to                                          */
+
+/**
+ * struct wdfio_buf - a window into memory the driver gave us
+ * @mem: the memory object (referenced), or NULL for a raw buffer from a
+ *	WDF_MEMORY_DESCRIPTOR of buffer type
+ * @ptr: first byte of the window
+ * @len: bytes in the window
+ * @mem_offset: offset of @ptr in @mem (for completion params)
+ */
+struct wdfio_buf {
+	struct wdfio_memory *mem;
+	void *ptr;
+	size_t len;
+	size_t mem_offset;
+};
+
+NTSTATUS wdfio_buf_from_memory(struct wdfio_buf *b, WDFMEMORY memory,
+			       PWDFMEMORY_OFFSET offsets);
+NTSTATUS wdfio_buf_from_descriptor(struct wdfio_buf *b,
+				   PWDF_MEMORY_DESCRIPTOR desc);
+void wdfio_buf_release(struct wdfio_buf *b);
+
+/* ------------------------------------------------------------------ */
+/* Targets (iotarget.c)                                                */
+
+/**
+ * struct wdfio_target - a WDFIOTARGET over a block device
+ * @obj: object header
+ * @lock: protects @state, @sent, @inflight; taken with irqsave (sends and
+ *	completions run in any context)
+ * @state: WDF_IO_TARGET_STATE
+ * @sent: requests sent and not yet completed to their owner
+ * @inflight: requests between send and the end of their completion routine
+ * @idle_wq: woken when @inflight drops to zero
+ * @open_lock: serializes open/close/start (process context)
+ * @bdev: the block device while open; written under @open_lock and @lock
+ * @handle: how compat.h opened it (released at close when @owned)
+ * @writable: opened with write access
+ * @owned: we opened @bdev (by name) and must release it at close
+ * @name: the UTF-8 path of the last by-name open, for Reopen
+ * @reopen_write: that open asked for write access
+ * @reopen_exclusive: that open was exclusive
+ * @close_work: closes the target when it is deleted from atomic context
+ * @lbs: logical block size, bytes
+ * @pbs: physical block size, bytes
+ * @align_offset: alignment offset of the first logical block, bytes
+ * @max_io: most bytes per bio (max_sectors, rounded down to @lbs)
+ * @max_segs: most single-page segments per bio
+ * @dma_mask: required alignment of each segment's address and length
+ * @max_discard: most bytes per discard bio (0: no discard)
+ */
+struct wdfio_target {
+	struct wdfio_object obj;
+
+	spinlock_t lock;		/* state, sent, inflight, bdev */
+	WDF_IO_TARGET_STATE state;
+	struct list_head sent;
+	unsigned int inflight;
+	wait_queue_head_t idle_wq;
+
+	struct mutex open_lock;		/* open/close/reopen */
+	struct block_device *bdev;
+	struct wdfio_bdev_handle handle;
+	bool writable;
+	bool owned;
+	char *name;
+	bool reopen_write;
+	bool reopen_exclusive;
+	struct work_struct close_work;
+
+	u32 lbs;
+	u32 pbs;
+	u32 align_offset;
+	u32 max_io;
+	u32 max_segs;
+	u32 dma_mask;
+	u64 max_discard;
+};
+
+static inline struct wdfio_target *wdfio_target_from_handle(WDFIOTARGET h)
+{
+	struct wdfio_object *o = wdfio_object_of_type(h, WDFIO_OBJ_IOTARGET);
+
+	return o ? container_of(o, struct wdfio_target, obj) : NULL;
+}
+
+static inline WDFIOTARGET wdfio_target_handle(struct wdfio_target *t)
+{
+	return (WDFIOTARGET)&t->obj;
+}
+
+/* ------------------------------------------------------------------ */
+/* Requests (request.c)                                                */
+
+enum wdfio_rq_state {
+	WDFIO_RQ_IDLE,		/* created or reused: no format */
+	WDFIO_RQ_FORMATTED,	/* bound to a target with buffers */
+	WDFIO_RQ_SENT,		/* owned by the engine until completed */
+	WDFIO_RQ_DONE,		/* completion routine ran; params valid */
+};
+
+enum wdfio_op {
+	WDFIO_OP_NONE,
+	WDFIO_OP_READ,
+	WDFIO_OP_WRITE,
+	WDFIO_OP_IOCTL,
+};
+
+/**
+ * struct wdfio_format - what a Format DDI bound to the request
+ * @op: read, write or IOCTL
+ * @target: the target it was formatted for (referenced)
+ * @data: read/write buffer
+ * @offset: device byte offset of a read/write
+ * @ioctl: IOCTL code
+ * @in: IOCTL input buffer
+ * @out: IOCTL output buffer
+ */
+struct wdfio_format {
+	enum wdfio_op op;
+	struct wdfio_target *target;
+	struct wdfio_buf data;
+	u64 offset;
+	ULONG ioctl;
+	struct wdfio_buf in;
+	struct wdfio_buf out;
+};
+
+/**
+ * struct wdfio_request - a WDFREQUEST
+ * @obj: object header
+ * @lock: protects @state, @routine, @routine_ctx, @sync_done, @fmt and
+ *	@params against concurrent DDIs and the completion path (irqsave)
+ * @state: enum wdfio_rq_state
+ * @owners: completion ownership (KMDF's completion reference count): 1 at
+ *	send; racing paths (timer, cancel) take a count only while it is
+ *	non-zero; whoever drops it to zero completes the request
+ * @status: IoStatus.Status (STATUS_PENDING while sent)
+ * @information: IoStatus.Information
+ * @routine: completion routine, cleared before it is called
+ * @routine_ctx: its context
+ * @sync_done: signalled after the completion routine of a synchronous send
+ * @send_target: the target of the send in flight (referenced)
+ * @fmt: current format
+ * @params: completion params handed to the routine; live in the request
+ * @sent_entry: on @send_target->sent while sent
+ * @submit_node: on a per-CPU deferred submission list
+ */
+struct wdfio_request {
+	struct wdfio_object obj;
+
+	spinlock_t lock;		/* see the kernel-doc above */
+	enum wdfio_rq_state state;
+	atomic_t owners;
+	NTSTATUS status;
+	ULONG_PTR information;
+	PFN_WDF_REQUEST_COMPLETION_ROUTINE routine;
+	WDFCONTEXT routine_ctx;
+	struct completion *sync_done;
+	struct wdfio_target *send_target;
+	struct wdfio_format fmt;
+	WDF_REQUEST_COMPLETION_PARAMS params;
+	struct list_head sent_entry;
+	struct llist_node submit_node;
+};
+
+static inline struct wdfio_request *wdfio_request_from_handle(WDFREQUEST h)
+{
+	struct wdfio_object *o = wdfio_object_of_type(h, WDFIO_OBJ_REQUEST);
+
+	return o ? container_of(o, struct wdfio_request, obj) : NULL;
+}
+
+static inline WDFREQUEST wdfio_request_handle(struct wdfio_request *r)
+{
+	return (WDFREQUEST)&r->obj;
+}
+
+NTSTATUS wdfio_request_create(PWDF_OBJECT_ATTRIBUTES attr,
+			      struct wdfio_request **out);
+NTSTATUS wdfio_request_format(struct wdfio_request *req,
+			      struct wdfio_format *fmt);
+void wdfio_request_unformat(struct wdfio_request *req);
+void wdfio_request_fail(struct wdfio_request *req, NTSTATUS status);
+NTSTATUS wdfio_request_reuse(struct wdfio_request *req, NTSTATUS status);
+BOOLEAN wdfio_request_send(struct wdfio_request *req,
+			   struct wdfio_target *target,
+			   PWDF_REQUEST_SEND_OPTIONS options);
+NTSTATUS wdfio_request_send_sync(struct wdfio_request *req,
+				 struct wdfio_target *target,
+				 PWDF_REQUEST_SEND_OPTIONS options,
+				 ULONG_PTR *information);
+void wdfio_request_io_done(struct wdfio_request *req, NTSTATUS status,
+			   ULONG_PTR information);
+NTSTATUS wdfio_check_send_options(PWDF_REQUEST_SEND_OPTIONS options,
+				  bool sync_ddi);
+
+void wdfio_queue_work(struct work_struct *work);
+int wdfio_request_init(void);
+void wdfio_request_exit(void);
+
+/* ------------------------------------------------------------------ */
+/* Targets                                                             */
+
+NTSTATUS wdfio_target_open(struct wdfio_target *t,
+			   PWDF_IO_TARGET_OPEN_PARAMS params);
+void wdfio_target_close(struct wdfio_target *t);
+NTSTATUS wdfio_target_start(struct wdfio_target *t);
+NTSTATUS wdfio_target_begin_send(struct wdfio_target *t,
+				 struct wdfio_request *req);
+void wdfio_target_sent_done(struct wdfio_target *t, struct wdfio_request *req);
+void wdfio_target_io_done(struct wdfio_target *t);
+
+/* ------------------------------------------------------------------ */
+/* Block backend (blk.c)                                               */
+
+NTSTATUS wdfio_blk_check_rw(struct wdfio_target *t, u64 offset, size_t len,
+			    bool write);
+void wdfio_blk_start(struct wdfio_request *req, gfp_t gfp);
+NTSTATUS wdfio_blk_query_limits(struct wdfio_target *t);
+int wdfio_blk_init(void);
+void wdfio_blk_exit(void);
+
+/* ------------------------------------------------------------------ */
+/* Status translation (status.c)                                       */
+
+NTSTATUS wdfio_ntstatus_from_blk(blk_status_t sts);
+NTSTATUS wdfio_ntstatus_from_errno(int err);
+
+/* UTF-16 (UNICODE_STRING) → UTF-8 (unicode.c) */
+char *wdfio_unicode_to_utf8(PCUNICODE_STRING us, gfp_t gfp, NTSTATUS *status);
+
+#endif /* _WDFIO_INTERNAL_H */
