@@ -136,7 +136,10 @@ NTSTATUS WdfIoTargetCreate(WDFDEVICE Device, PWDF_OBJECT_ATTRIBUTES IoTargetAttr
 			   WDFIOTARGET *IoTarget);
 NTSTATUS WdfIoTargetOpen(WDFIOTARGET IoTarget, PWDF_IO_TARGET_OPEN_PARAMS OpenParams);
 void WdfIoTargetClose(WDFIOTARGET IoTarget);
+void WdfIoTargetCloseForQueryRemove(WDFIOTARGET IoTarget);
 NTSTATUS WdfIoTargetStart(WDFIOTARGET IoTarget);
+void WdfIoTargetStop(WDFIOTARGET IoTarget, WDF_IO_TARGET_SENT_IO_ACTION Action);
+void WdfIoTargetPurge(WDFIOTARGET IoTarget, WDF_IO_TARGET_PURGE_IO_ACTION Action);
 WDF_IO_TARGET_STATE WdfIoTargetGetState(WDFIOTARGET IoTarget);
 
 /* Formatting requests for WdfRequestSend() */

@@ -202,4 +202,9 @@ NTSTATUS WdfRequestGetStatus(WDFREQUEST Request);
 ULONG_PTR WdfRequestGetInformation(WDFREQUEST Request);
 void WdfRequestSetInformation(WDFREQUEST Request, ULONG_PTR Information);
 
+/* Cancellation, timers, retargeting */
+BOOLEAN WdfRequestCancelSentRequest(WDFREQUEST Request);
+NTSTATUS WdfRequestAllocateTimer(WDFREQUEST Request);
+NTSTATUS WdfRequestChangeTarget(WDFREQUEST Request, WDFIOTARGET IoTarget);
+
 #endif /* _WDFIO_WDFREQUEST_H */

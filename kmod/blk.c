@@ -17,6 +17,13 @@
  * alignment. Anything else (misaligned, module data, ...) is bounced through
  * pages wdfio allocates, never handed over misaligned.
  *
+ * A timed send is detachable: a timeout or cancel completes it to its owner
+ * at once, while its bios go on (a bio cannot be recalled). Its data then
+ * goes through wdfio's pages both ways, the context holds the open device,
+ * and the end of the bios frees everything without touching the request:
+ * whichever of end_io and the detacher clears @req first reports. The
+ * caller's buffer is never touched after its completion routine ran.
+ *
  * wdfio_blk_start() runs only where sleeping is allowed (the sender's process
  * context, or wdfio's workqueue); submit_bio() may sleep.
  */
@@ -41,7 +48,10 @@
 
 /**
  * struct wdfio_bio_io - one send's bios, owned until the device is done
- * @req: the request to report to
+ * @req: the request to report to; cleared (xchg) by whoever reports: the
+ *	end of the bios or a detacher
+ * @dev: the device; referenced when @detachable
+ * @detachable: the request may complete before the bios (timed send)
  * @src: the caller's buffer (read: where bounced data goes back)
  * @len: bytes transferred on success
  * @read: a read
@@ -49,10 +59,13 @@
  * @bounce: bounce pages, or NULL when @src is used in place
  * @nr_bounce: number of @bounce pages
  * @inline_bounce: storage for @bounce when few pages are needed
- * @bio: the parent bio; must be last (the bio_set's front pad ends here)
+ * @bio: the parent bio; must be last (the bio_set's front pad ends here).
+ *	A detachable request holds a reference on it (bio_get).
  */
 struct wdfio_bio_io {
 	struct wdfio_request *req;
+	struct wdfio_dev *dev;
+	bool detachable;
 	void *src;
 	size_t len;
 	bool read;
@@ -66,40 +79,106 @@ struct wdfio_bio_io {
 static struct bio_set wdfio_io_bs;	/* parents: front pad = I/O context */
 static struct bio_set wdfio_chain_bs;	/* further bios of a split transfer */
 
+/* I/O contexts alive, abandoned ones included; module exit waits for 0. */
+static atomic_t wdfio_ios = ATOMIC_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(wdfio_ios_wq);
+
 /* ------------------------------------------------------------------ */
 /* Limits and checks                                                   */
 
-/**
- * wdfio_blk_query_limits() - cache what the device takes
- * @t: a target whose @bdev was just opened
- *
- * Context: Process context.
- * Return: STATUS_SUCCESS.
- */
-NTSTATUS wdfio_blk_query_limits(struct wdfio_target *t)
+static void wdfio_dev_limits(struct wdfio_dev *dev)
 {
-	struct request_queue *q = bdev_get_queue(t->bdev);
+	struct request_queue *q = bdev_get_queue(dev->bdev);
 	u64 max_io;
 
-	t->lbs = bdev_logical_block_size(t->bdev);
-	t->pbs = bdev_physical_block_size(t->bdev);
-	t->align_offset = bdev_alignment_offset(t->bdev);
-	t->dma_mask = bdev_dma_alignment(t->bdev);
+	dev->lbs = bdev_logical_block_size(dev->bdev);
+	dev->pbs = bdev_physical_block_size(dev->bdev);
+	dev->align_offset = bdev_alignment_offset(dev->bdev);
+	dev->dma_mask = bdev_dma_alignment(dev->bdev);
 	max_io = (u64)queue_max_sectors(q) << SECTOR_SHIFT;
 	max_io = min_t(u64, max_io, (u64)BIO_MAX_VECS << PAGE_SHIFT);
-	t->max_io = round_down(max_io, t->lbs);
-	if (!t->max_io)
-		t->max_io = t->lbs;
-	t->max_segs = min_t(u32, queue_max_segments(q), BIO_MAX_VECS);
-	t->max_discard = (u64)bdev_max_discard_sectors(t->bdev) << SECTOR_SHIFT;
-	t->max_discard = round_down(min_t(u64, t->max_discard, UINT_MAX),
-				    t->lbs);
-	return STATUS_SUCCESS;
+	dev->max_io = round_down(max_io, dev->lbs);
+	if (!dev->max_io)
+		dev->max_io = dev->lbs;
+	dev->max_segs = min_t(u32, queue_max_segments(q), BIO_MAX_VECS);
+	dev->max_discard = (u64)bdev_max_discard_sectors(dev->bdev) <<
+			   SECTOR_SHIFT;
+	dev->max_discard = round_down(min_t(u64, dev->max_discard, UINT_MAX),
+				      dev->lbs);
+}
+
+static void wdfio_dev_release(struct work_struct *work)
+{
+	struct wdfio_dev *dev = container_of(work, struct wdfio_dev, put_work);
+
+	wdfio_bdev_close(&dev->handle);
+	kfree(dev);
+}
+
+/**
+ * wdfio_dev_open() - open a block device for a target
+ * @path: the device path, or NULL with @existing
+ * @existing: a device the caller holds; wdfio opens it again for itself
+ * @write: open for writing
+ * @holder: exclusive-open holder, or NULL
+ * @out: receives the device, with one reference
+ *
+ * Context: Process context (sleeps).
+ * Return: 0 or a negative errno.
+ */
+int wdfio_dev_open(const char *path, struct block_device *existing,
+		   bool write, void *holder, struct wdfio_dev **out)
+{
+	struct wdfio_dev *dev;
+	int err;
+
+	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		return -ENOMEM;
+	if (existing)
+		err = wdfio_bdev_open_dev(&dev->handle, existing->bd_dev, write);
+	else
+		err = wdfio_bdev_open(&dev->handle, path, write, holder);
+	if (err) {
+		kfree(dev);
+		return err;
+	}
+	refcount_set(&dev->ref, 1);
+	INIT_WORK(&dev->put_work, wdfio_dev_release);
+	dev->bdev = dev->handle.bdev;
+	dev->writable = write;
+	wdfio_dev_limits(dev);
+	*out = dev;
+	return 0;
+}
+
+void wdfio_dev_get(struct wdfio_dev *dev)
+{
+	refcount_inc(&dev->ref);
+}
+
+/**
+ * wdfio_dev_put() - drop a reference on an open device
+ * @dev: the device
+ *
+ * The last reference closes the device: at once in process context, from
+ * wdfio's workqueue otherwise (the end of an abandoned bio).
+ *
+ * Context: Any context.
+ */
+void wdfio_dev_put(struct wdfio_dev *dev)
+{
+	if (!refcount_dec_and_test(&dev->ref))
+		return;
+	if (wdfio_can_sleep())
+		wdfio_dev_release(&dev->put_work);
+	else
+		wdfio_queue_work(&dev->put_work);
 }
 
 /**
  * wdfio_blk_check_rw() - may a read/write of this range be formatted?
- * @t: an open target
+ * @dev: the target's open device
  * @offset: device byte offset
  * @len: bytes
  * @write: a write
@@ -109,14 +188,14 @@ NTSTATUS wdfio_blk_query_limits(struct wdfio_target *t)
  * read-only; STATUS_INVALID_PARAMETER if @offset or @len is not a multiple
  * of the logical block size or the range ends beyond the device.
  */
-NTSTATUS wdfio_blk_check_rw(struct wdfio_target *t, u64 offset, size_t len,
+NTSTATUS wdfio_blk_check_rw(struct wdfio_dev *dev, u64 offset, size_t len,
 			    bool write)
 {
-	u64 capacity = bdev_nr_bytes(t->bdev);
+	u64 capacity = bdev_nr_bytes(dev->bdev);
 
-	if (write && !t->writable)
+	if (write && !dev->writable)
 		return STATUS_ACCESS_DENIED;
-	if ((offset | len) & (t->lbs - 1))
+	if ((offset | len) & (dev->lbs - 1))
 		return STATUS_INVALID_PARAMETER;
 	if (offset > capacity || len > capacity - offset)
 		return STATUS_INVALID_PARAMETER;
@@ -241,28 +320,41 @@ static void wdfio_bounce_copy(struct wdfio_bio_io *io, bool to_bounce)
 }
 
 /* ------------------------------------------------------------------ */
-/* Completion                                                          */
+/* I/O contexts                                                        */
+
+static void wdfio_io_finish(struct wdfio_bio_io *io)
+{
+	wdfio_bounce_free(io);
+	if (io->detachable)
+		wdfio_dev_put(io->dev);
+	if (atomic_dec_and_test(&wdfio_ios))
+		wake_up_all(&wdfio_ios_wq);
+}
 
 static void wdfio_blk_end_io(struct bio *bio)
 {
 	struct wdfio_bio_io *io = container_of(bio, struct wdfio_bio_io, bio);
-	struct wdfio_request *req = io->req;
+	/* Whoever clears @req reports; a detached send is already complete. */
+	struct wdfio_request *req = xchg(&io->req, NULL);
 	blk_status_t sts = bio->bi_status;
 	size_t len = io->len;
 
-	if (!sts && io->read && len) {
+	if (req && !sts && io->read && len) {
 		if (io->bounce)
 			wdfio_bounce_copy(io, false);
 		else if (io->vmap)
 			invalidate_kernel_vmap_range(io->src, len);
 	}
-	wdfio_bounce_free(io);
+	wdfio_io_finish(io);
 	bio_put(bio);
-	wdfio_request_io_done(req, wdfio_ntstatus_from_blk(sts), sts ? 0 : len);
+	if (req)
+		wdfio_request_io_done(req, wdfio_ntstatus_from_blk(sts),
+				      sts ? 0 : len);
 }
 
 static struct wdfio_bio_io *wdfio_io_alloc(struct wdfio_request *req,
-					   struct block_device *bdev,
+					   struct wdfio_dev *dev,
+					   bool detachable,
 					   unsigned int nr_vecs, blk_opf_t opf,
 					   gfp_t gfp)
 {
@@ -270,12 +362,14 @@ static struct wdfio_bio_io *wdfio_io_alloc(struct wdfio_request *req,
 	struct bio *bio;
 
 	/* GFP_NOIO waits on the mempool rather than failing. */
-	bio = bio_alloc_bioset(bdev, nr_vecs, opf, gfp, &wdfio_io_bs);
+	bio = bio_alloc_bioset(dev->bdev, nr_vecs, opf, gfp, &wdfio_io_bs);
 	if (!bio)
 		return NULL;
 	io = container_of(bio, struct wdfio_bio_io, bio);
 	/* The front pad is not initialised by the bio_set. */
 	io->req = req;
+	io->dev = dev;
+	io->detachable = detachable;
 	io->src = NULL;
 	io->len = 0;
 	io->read = false;
@@ -283,7 +377,66 @@ static struct wdfio_bio_io *wdfio_io_alloc(struct wdfio_request *req,
 	io->bounce = NULL;
 	io->nr_bounce = 0;
 	bio->bi_end_io = wdfio_blk_end_io;
+	if (detachable)
+		wdfio_dev_get(dev);
+	atomic_inc(&wdfio_ios);
 	return io;
+}
+
+/* Drop an I/O context whose bios were never submitted. */
+static void wdfio_io_discard(struct wdfio_bio_io *io)
+{
+	wdfio_io_finish(io);
+	bio_put(&io->bio);
+}
+
+/*
+ * Tell the engine the I/O is about to reach the device. A detachable
+ * request keeps a reference on the context from here on. False: it was
+ * cancelled first; the caller must not submit.
+ */
+static bool wdfio_io_publish(struct wdfio_bio_io *io, struct wdfio_request *req)
+{
+	if (io->detachable)
+		bio_get(&io->bio);
+	if (wdfio_request_publish_io(req, io))
+		return true;
+	if (io->detachable)
+		bio_put(&io->bio);
+	return false;
+}
+
+/* A send cancelled before it reached the device. */
+static void wdfio_io_abort(struct wdfio_bio_io *io, struct wdfio_request *req)
+{
+	io->req = NULL;
+	wdfio_io_discard(io);
+	wdfio_request_io_done(req, STATUS_CANCELLED, 0);
+}
+
+/**
+ * wdfio_blk_detach() - complete a send without waiting for its bios
+ * @io: the send's I/O context (the caller holds a reference)
+ * @req: the request it belongs to
+ *
+ * Context: Any context.
+ * Return: true if the caller now reports for the request (the bios will end
+ * silently); false if the end of the bios got there first.
+ */
+bool wdfio_blk_detach(struct wdfio_bio_io *io, struct wdfio_request *req)
+{
+	return cmpxchg(&io->req, req, NULL) == req;
+}
+
+/* References a detachable request holds on its I/O context. Any context. */
+void wdfio_blk_io_get(struct wdfio_bio_io *io)
+{
+	bio_get(&io->bio);
+}
+
+void wdfio_blk_io_put(struct wdfio_bio_io *io)
+{
+	bio_put(&io->bio);
 }
 
 static struct bio *wdfio_chain_alloc(struct wdfio_bio_io *io,
@@ -304,31 +457,32 @@ static void wdfio_chain_submit(struct wdfio_bio_io *io, struct bio *bio)
 /* Read / write                                                        */
 
 /* Bytes of the next bio: within the device's limits, ending on a block. */
-static size_t wdfio_next_chunk(struct wdfio_bio_io *io, struct wdfio_target *t,
-			       size_t pos, unsigned int *nr_segs)
+static size_t wdfio_next_chunk(struct wdfio_bio_io *io, size_t pos,
+			       unsigned int *nr_segs)
 {
+	struct wdfio_dev *dev = io->dev;
 	size_t left = io->len - pos;
 	size_t chunk;
 
-	chunk = wdfio_fit_segments(io, pos, min_t(size_t, left, t->max_io),
-				   t->max_segs, nr_segs);
+	chunk = wdfio_fit_segments(io, pos, min_t(size_t, left, dev->max_io),
+				   dev->max_segs, nr_segs);
 	if (chunk < left) {
-		chunk = round_down(chunk, t->lbs);
+		chunk = round_down(chunk, dev->lbs);
 		/* A block spread over more pages than the device takes. */
 		if (!chunk)
-			chunk = t->lbs;
+			chunk = dev->lbs;
 		wdfio_fit_segments(io, pos, chunk, UINT_MAX, nr_segs);
 	}
 	return chunk;
 }
 
 static void wdfio_blk_rw(struct wdfio_request *req, struct wdfio_format *f,
-			 gfp_t gfp)
+			 struct wdfio_dev *dev, bool detachable, gfp_t gfp)
 {
-	struct wdfio_target *t = f->target;
 	bool read = f->op == WDFIO_OP_READ;
 	blk_opf_t opf = read ? REQ_OP_READ : REQ_OP_WRITE;
 	size_t len = f->data.len, pos = 0;
+	u64 offset = f->offset;
 	unsigned int nr_pages, nr_segs;
 	struct wdfio_bio_io *io;
 	struct bio *bio;
@@ -338,12 +492,15 @@ static void wdfio_blk_rw(struct wdfio_request *req, struct wdfio_format *f,
 		wdfio_request_io_done(req, STATUS_SUCCESS, 0);
 		return;
 	}
-	in_place = wdfio_blk_in_place(f->data.ptr, len, t->dma_mask);
+	/* A detachable send never lets the device see the caller's pages. */
+	in_place = !detachable &&
+		   wdfio_blk_in_place(f->data.ptr, len, dev->dma_mask);
 	nr_pages = in_place ?
 		DIV_ROUND_UP(offset_in_page(f->data.ptr) + len, PAGE_SIZE) :
 		DIV_ROUND_UP(len, PAGE_SIZE);
 
-	io = wdfio_io_alloc(req, t->bdev, min(nr_pages, t->max_segs), opf, gfp);
+	io = wdfio_io_alloc(req, dev, detachable,
+			    min(nr_pages, dev->max_segs), opf, gfp);
 	if (!io)
 		goto out_no_memory;
 	io->src = f->data.ptr;
@@ -352,38 +509,45 @@ static void wdfio_blk_rw(struct wdfio_request *req, struct wdfio_format *f,
 	io->vmap = in_place && is_vmalloc_addr(f->data.ptr);
 	if (!in_place) {
 		if (!wdfio_bounce_alloc(io, len, gfp))
-			goto out_free_io;
+			goto out_discard_io;
 		if (!read)
 			wdfio_bounce_copy(io, true);
 	} else if (io->vmap && !read) {
 		flush_kernel_vmap_range(io->src, len);
 	}
+	if (!wdfio_io_publish(io, req)) {
+		wdfio_io_abort(io, req);
+		return;
+	}
 
 	/*
+	 * From here a detachable request may complete at any moment: use
+	 * only @io, @dev and locals, never @req or @f.
+	 *
 	 * The parent carries the first chunk and is submitted last; further
 	 * chunks are chained to it, so its end_io runs once, after them all.
 	 */
 	bio = &io->bio;
 	for (;;) {
-		size_t chunk = wdfio_next_chunk(io, t, pos, &nr_segs);
+		size_t chunk = wdfio_next_chunk(io, pos, &nr_segs);
 
-		bio->bi_iter.bi_sector = (f->offset + pos) >> SECTOR_SHIFT;
+		bio->bi_iter.bi_sector = (offset + pos) >> SECTOR_SHIFT;
 		wdfio_bio_add_range(io, bio, pos, chunk);
 		if (bio != &io->bio)
 			wdfio_chain_submit(io, bio);
 		pos += chunk;
 		if (pos >= len)
 			break;
-		wdfio_next_chunk(io, t, pos, &nr_segs);
+		wdfio_next_chunk(io, pos, &nr_segs);
 		/* GFP_NOIO: waits on the bio_set's mempool, never fails. */
 		bio = wdfio_chain_alloc(io, nr_segs, opf, gfp);
 	}
 	submit_bio(&io->bio);
 	return;
 
-out_free_io:
-	wdfio_bounce_free(io);
-	bio_put(&io->bio);
+out_discard_io:
+	io->req = NULL;
+	wdfio_io_discard(io);
 out_no_memory:
 	wdfio_request_io_done(req, STATUS_INSUFFICIENT_RESOURCES, 0);
 }
@@ -391,62 +555,92 @@ out_no_memory:
 /* ------------------------------------------------------------------ */
 /* IOCTLs                                                              */
 
-static void wdfio_blk_flush(struct wdfio_request *req, struct wdfio_target *t,
-			    gfp_t gfp)
+static void wdfio_blk_flush(struct wdfio_request *req, struct wdfio_dev *dev,
+			    bool detachable, gfp_t gfp)
 {
 	struct wdfio_bio_io *io;
 
-	io = wdfio_io_alloc(req, t->bdev, 0, REQ_OP_WRITE | REQ_PREFLUSH, gfp);
+	io = wdfio_io_alloc(req, dev, detachable, 0,
+			    REQ_OP_WRITE | REQ_PREFLUSH, gfp);
 	if (!io) {
 		wdfio_request_io_done(req, STATUS_INSUFFICIENT_RESOURCES, 0);
+		return;
+	}
+	if (!wdfio_io_publish(io, req)) {
+		wdfio_io_abort(io, req);
 		return;
 	}
 	submit_bio(&io->bio);
 }
 
-static NTSTATUS wdfio_trim_ranges(struct wdfio_target *t,
-				  const struct wdfio_buf *in,
-				  const DEVICE_DATA_SET_RANGE **ranges,
-				  size_t *nr, bool *entire)
+struct wdfio_trim_range {
+	u64 off;
+	u64 len;
+};
+
+/*
+ * Parse a DSM trim into a private copy of its ranges: after publication the
+ * caller's input buffer may be gone.
+ */
+static NTSTATUS wdfio_trim_ranges(struct wdfio_dev *dev,
+				  const struct wdfio_buf *in, gfp_t gfp,
+				  struct wdfio_trim_range **out, size_t *nr)
 {
 	const DEVICE_MANAGE_DATA_SET_ATTRIBUTES *dsm = in->ptr;
-	u64 capacity = bdev_nr_bytes(t->bdev);
+	const DEVICE_DATA_SET_RANGE *ranges;
+	u64 capacity = bdev_nr_bytes(dev->bdev);
+	struct wdfio_trim_range *r;
 	size_t i, end;
 
+	*out = NULL;
+	*nr = 0;
 	if (in->len < sizeof(*dsm) || dsm->Size < sizeof(*dsm))
 		return STATUS_INVALID_PARAMETER;
 	if (dsm->Action != DeviceDsmAction_Trim)
 		return STATUS_NOT_SUPPORTED;
-	*entire = dsm->Flags & DEVICE_DSM_FLAG_ENTIRE_DATA_SET_RANGE;
-	*nr = 0;
-	*ranges = NULL;
-	if (*entire)
+	if (dsm->Flags & DEVICE_DSM_FLAG_ENTIRE_DATA_SET_RANGE) {
+		r = kmalloc(sizeof(*r), gfp);
+		if (!r)
+			return STATUS_INSUFFICIENT_RESOURCES;
+		r->off = 0;
+		r->len = capacity;
+		*out = r;
+		*nr = 1;
 		return STATUS_SUCCESS;
+	}
 	if (dsm->DataSetRangesLength % sizeof(DEVICE_DATA_SET_RANGE) ||
 	    dsm->DataSetRangesOffset % __alignof__(DEVICE_DATA_SET_RANGE) ||
 	    check_add_overflow((size_t)dsm->DataSetRangesOffset,
 			       (size_t)dsm->DataSetRangesLength, &end) ||
 	    end > in->len)
 		return STATUS_INVALID_PARAMETER;
-	*ranges = (const void *)((const char *)in->ptr + dsm->DataSetRangesOffset);
+	ranges = (const void *)((const char *)in->ptr +
+				dsm->DataSetRangesOffset);
 	*nr = dsm->DataSetRangesLength / sizeof(DEVICE_DATA_SET_RANGE);
+	if (!*nr)
+		return STATUS_SUCCESS;
+	r = kmalloc_array(*nr, sizeof(*r), gfp);
+	if (!r)
+		return STATUS_INSUFFICIENT_RESOURCES;
 	for (i = 0; i < *nr; i++) {
-		u64 off = (*ranges)[i].StartingOffset;
-		u64 n = (*ranges)[i].LengthInBytes;
-
-		if ((*ranges)[i].StartingOffset < 0 ||
-		    ((off | n) & (t->lbs - 1)) || off > capacity ||
-		    n > capacity - off)
+		r[i].off = ranges[i].StartingOffset;
+		r[i].len = ranges[i].LengthInBytes;
+		if (ranges[i].StartingOffset < 0 ||
+		    ((r[i].off | r[i].len) & (dev->lbs - 1)) ||
+		    r[i].off > capacity || r[i].len > capacity - r[i].off) {
+			kfree(r);
 			return STATUS_INVALID_PARAMETER;
+		}
 	}
+	*out = r;
 	return STATUS_SUCCESS;
 }
 
-static void wdfio_discard_range(struct wdfio_bio_io *io, struct wdfio_target *t,
-				u64 off, u64 n, gfp_t gfp)
+static void wdfio_discard_range(struct wdfio_bio_io *io, u64 off, u64 n,
+				gfp_t gfp)
 {
 	while (n) {
-		u32 chunk = min_t(u64, n, t->max_discard);
+		u32 chunk = min_t(u64, n, io->dev->max_discard);
 		struct bio *bio = wdfio_chain_alloc(io, 0, REQ_OP_DISCARD, gfp);
 
 		bio->bi_iter.bi_sector = off >> SECTOR_SHIFT;
@@ -457,38 +651,45 @@ static void wdfio_discard_range(struct wdfio_bio_io *io, struct wdfio_target *t,
 	}
 }
 
-static void wdfio_blk_trim(struct wdfio_request *req, struct wdfio_target *t,
-			   const struct wdfio_buf *in, gfp_t gfp)
+static void wdfio_blk_trim(struct wdfio_request *req, struct wdfio_dev *dev,
+			   const struct wdfio_buf *in, bool detachable,
+			   gfp_t gfp)
 {
-	const DEVICE_DATA_SET_RANGE *ranges;
+	struct wdfio_trim_range *ranges;
 	struct wdfio_bio_io *io;
 	NTSTATUS status;
-	bool entire;
 	size_t i, nr;
 
-	status = wdfio_trim_ranges(t, in, &ranges, &nr, &entire);
-	if (NT_SUCCESS(status) && !t->writable)
+	status = wdfio_trim_ranges(dev, in, gfp, &ranges, &nr);
+	if (NT_SUCCESS(status) && !dev->writable)
 		status = STATUS_ACCESS_DENIED;
-	if (NT_SUCCESS(status) && !t->max_discard)
+	if (NT_SUCCESS(status) && !dev->max_discard)
 		status = STATUS_NOT_SUPPORTED;
-	if (!NT_SUCCESS(status)) {
-		wdfio_request_io_done(req, status, 0);
-		return;
-	}
-	io = wdfio_io_alloc(req, t->bdev, 0, REQ_OP_DISCARD, gfp);
+	if (!NT_SUCCESS(status))
+		goto out_done;
+	io = wdfio_io_alloc(req, dev, detachable, 0, REQ_OP_DISCARD, gfp);
 	if (!io) {
-		wdfio_request_io_done(req, STATUS_INSUFFICIENT_RESOURCES, 0);
+		status = STATUS_INSUFFICIENT_RESOURCES;
+		goto out_done;
+	}
+	if (!wdfio_io_publish(io, req)) {
+		kfree(ranges);
+		wdfio_io_abort(io, req);
 		return;
 	}
-	if (entire)
-		wdfio_discard_range(io, t, 0, bdev_nr_bytes(t->bdev), gfp);
 	for (i = 0; i < nr; i++)
-		wdfio_discard_range(io, t, ranges[i].StartingOffset,
-				    ranges[i].LengthInBytes, gfp);
+		wdfio_discard_range(io, ranges[i].off, ranges[i].len, gfp);
+	kfree(ranges);
+	/* The data-less parent ends after its chained discards. */
 	bio_endio(&io->bio);
+	return;
+
+out_done:
+	kfree(ranges);
+	wdfio_request_io_done(req, status, 0);
 }
 
-static NTSTATUS wdfio_blk_query_property(struct wdfio_target *t,
+static NTSTATUS wdfio_blk_query_property(struct wdfio_dev *dev,
 					 const struct wdfio_buf *in,
 					 const struct wdfio_buf *out,
 					 ULONG_PTR *information)
@@ -511,21 +712,35 @@ static NTSTATUS wdfio_blk_query_property(struct wdfio_target *t,
 	d->Size = sizeof(*d);
 	d->BytesPerCacheLine = cache_line_size();
 	d->BytesOffsetForCacheAlignment = 0;
-	d->BytesPerLogicalSector = t->lbs;
-	d->BytesPerPhysicalSector = t->pbs;
-	d->BytesOffsetForSectorAlignment = t->align_offset;
+	d->BytesPerLogicalSector = dev->lbs;
+	d->BytesPerPhysicalSector = dev->pbs;
+	d->BytesOffsetForSectorAlignment = dev->align_offset;
 	*information = sizeof(*d);
 	return STATUS_SUCCESS;
 }
 
 static void wdfio_blk_ioctl(struct wdfio_request *req, struct wdfio_format *f,
-			    gfp_t gfp)
+			    struct wdfio_dev *dev, bool detachable, gfp_t gfp)
 {
-	struct wdfio_target *t = f->target;
 	ULONG_PTR information = 0;
 	GET_LENGTH_INFORMATION *li;
 	NTSTATUS status;
 
+	switch (f->ioctl) {
+	case IOCTL_DISK_FLUSH_CACHE:
+		wdfio_blk_flush(req, dev, detachable, gfp);
+		return;
+	case IOCTL_STORAGE_MANAGE_DATA_SET_ATTRIBUTES:
+		wdfio_blk_trim(req, dev, &f->in, detachable, gfp);
+		return;
+	default:
+		break;
+	}
+	/* Answered from what we know, never reaching the device. */
+	if (!wdfio_request_publish_io(req, NULL)) {
+		wdfio_request_io_done(req, STATUS_CANCELLED, 0);
+		return;
+	}
 	switch (f->ioctl) {
 	case IOCTL_DISK_GET_LENGTH_INFO:
 		li = f->out.ptr;
@@ -533,20 +748,14 @@ static void wdfio_blk_ioctl(struct wdfio_request *req, struct wdfio_format *f,
 			status = STATUS_BUFFER_TOO_SMALL;
 			break;
 		}
-		li->Length.QuadPart = bdev_nr_bytes(t->bdev);
+		li->Length.QuadPart = bdev_nr_bytes(dev->bdev);
 		information = sizeof(*li);
 		status = STATUS_SUCCESS;
 		break;
 	case IOCTL_STORAGE_QUERY_PROPERTY:
-		status = wdfio_blk_query_property(t, &f->in, &f->out,
+		status = wdfio_blk_query_property(dev, &f->in, &f->out,
 						  &information);
 		break;
-	case IOCTL_DISK_FLUSH_CACHE:
-		wdfio_blk_flush(req, t, gfp);
-		return;
-	case IOCTL_STORAGE_MANAGE_DATA_SET_ATTRIBUTES:
-		wdfio_blk_trim(req, t, &f->in, gfp);
-		return;
 	default:
 		status = STATUS_INVALID_DEVICE_REQUEST;
 		break;
@@ -560,27 +769,43 @@ static void wdfio_blk_ioctl(struct wdfio_request *req, struct wdfio_format *f,
  * @gfp: allocation flags; GFP_NOIO from wdfio's own callers
  *
  * Reports the result with wdfio_request_io_done() exactly once, possibly
- * before returning.
+ * before returning (or lets a detacher report it).
  *
  * Context: Process context (submit_bio() may sleep).
  */
 void wdfio_blk_start(struct wdfio_request *req, gfp_t gfp)
 {
 	struct wdfio_format *f = &req->fmt;
+	/* Valid: Close waits for this request, which has not completed. */
+	struct wdfio_dev *dev = wdfio_target_dev(f->target);
+	bool detachable = test_bit(WDFIO_RQF_DETACHABLE, &req->rflags);
 
 	might_sleep();
 	switch (f->op) {
 	case WDFIO_OP_READ:
 	case WDFIO_OP_WRITE:
-		wdfio_blk_rw(req, f, gfp);
+		wdfio_blk_rw(req, f, dev, detachable, gfp);
 		break;
 	case WDFIO_OP_IOCTL:
-		wdfio_blk_ioctl(req, f, gfp);
+		wdfio_blk_ioctl(req, f, dev, detachable, gfp);
 		break;
 	case WDFIO_OP_NONE:
 		wdfio_request_io_done(req, STATUS_REQUEST_NOT_ACCEPTED, 0);
 		break;
 	}
+}
+
+/**
+ * wdfio_blk_drain() - wait until every bio wdfio sent has ended
+ *
+ * Abandoned (detached) bios included: the bio_sets and any device they hold
+ * open must outlive them.
+ *
+ * Context: Process context (module exit).
+ */
+void wdfio_blk_drain(void)
+{
+	wait_event(wdfio_ios_wq, atomic_read(&wdfio_ios) == 0);
 }
 
 int wdfio_blk_init(void)

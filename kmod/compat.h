@@ -43,7 +43,25 @@ static inline int wdfio_bdev_open(struct wdfio_bdev_handle *h,
 	return 0;
 }
 
-/* Release what wdfio_bdev_open() opened. Process context. */
+/*
+ * Open the block device @devt again (an extra open of a device the caller
+ * holds), never exclusively. Process context. Returns 0 or a negative errno.
+ */
+static inline int wdfio_bdev_open_dev(struct wdfio_bdev_handle *h, dev_t devt,
+				      bool write)
+{
+	fmode_t mode = FMODE_READ | (write ? FMODE_WRITE : 0);
+	struct block_device *bdev = blkdev_get_by_dev(devt, mode, NULL);
+
+	if (IS_ERR(bdev))
+		return PTR_ERR(bdev);
+	h->bdev = bdev;
+	h->mode = mode;
+	h->holder = NULL;
+	return 0;
+}
+
+/* Release what wdfio_bdev_open*() opened. Process context. */
 static inline void wdfio_bdev_close(struct wdfio_bdev_handle *h)
 {
 	blkdev_put(h->bdev, h->mode);

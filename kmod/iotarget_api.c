@@ -27,13 +27,14 @@ static NTSTATUS wdfio_bind_format(struct wdfio_target *t,
 		status = STATUS_INVALID_DEVICE_STATE;
 		goto out_release;
 	}
-	/* t->bdev stays valid while t->lock is held (close clears it first). */
+	/* t->dev stays valid while t->lock is held (close clears it first). */
 	spin_lock_irqsave(&t->lock, flags);
-	if (!t->bdev || t->state == WdfIoTargetClosed ||
+	if (!t->dev || t->state == WdfIoTargetClosed ||
+	    t->state == WdfIoTargetClosedForQueryRemove ||
 	    t->state == WdfIoTargetDeleted)
 		status = STATUS_INVALID_DEVICE_STATE;
 	else if (fmt->op != WDFIO_OP_IOCTL)
-		status = wdfio_blk_check_rw(t, fmt->offset, fmt->data.len,
+		status = wdfio_blk_check_rw(t->dev, fmt->offset, fmt->data.len,
 					    fmt->op == WDFIO_OP_WRITE);
 	spin_unlock_irqrestore(&t->lock, flags);
 	if (!NT_SUCCESS(status)) {

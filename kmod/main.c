@@ -58,6 +58,8 @@ out_blk_exit:
 
 static void __exit wdfio_exit(void)
 {
+	/* Bios abandoned by timeouts may still be in flight: wait for them. */
+	wdfio_blk_drain();
 	wdfio_request_exit();
 	wdfio_blk_exit();
 }

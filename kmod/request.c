@@ -6,12 +6,23 @@
  * completion routine. Backends report results with wdfio_request_io_done().
  *
  * A send moves a request to SENT and sets its completion ownership count
- * (@owners) to 1. The backend's result drops it; whoever drops it to zero
- * completes the request: fills the completion params, takes it off the
- * target's sent list, calls the completion routine (cleared first, so it runs
- * once per send), wakes a synchronous sender, and drops the references the
- * send took. Paths that will race with the backend (timeouts, cancellation)
- * take an extra count only while it is non-zero, as KMDF does.
+ * (@owners): one count for the backend (or, while the target is stopped, for
+ * the pended queue) and one for an armed timeout. Exactly one party drops
+ * the backend's count: the backend's own completion, the dispatcher when the
+ * request was cancelled before it reached the device, whoever takes it off
+ * the pended queue, or a canceller that detached a bio-backed send. The
+ * timeout's count is dropped by the timeout work or by whoever cancels the
+ * timer. Cancel paths take an extra count only while it is non-zero, as KMDF
+ * does. Whoever drops it to zero completes the request: fills the
+ * completion params (STATUS_CANCELLED becomes STATUS_IO_TIMEOUT when the
+ * timeout started the cancel), takes it off the target's list, calls the
+ * completion routine (cleared first, so it runs once per send), wakes a
+ * synchronous sender, and drops the references the send took.
+ *
+ * Timeouts are delayed work on wdfio's workqueue: precise to a jiffy, and
+ * the work may free the request it belongs to. A bio cannot be cancelled, so
+ * a timed send is detachable: its data goes through wdfio-owned pages and a
+ * timeout or cancel completes it at once, while the bios finish on their own.
  *
  * Submission never sleeps where sleeping is illegal: from a context that may
  * sleep the backend builds and submits the bios at once; otherwise the
@@ -42,6 +53,32 @@ struct wdfio_sync_wait {
 	NTSTATUS status;
 	ULONG_PTR information;
 };
+
+static void wdfio_request_timeout(struct work_struct *work);
+
+/* Windows' epoch (1601-01-01 UTC) is this many seconds before Unix's. */
+#define WDFIO_EPOCH_DELTA_SEC	11644473600LL
+
+/* Delay until a WDF timeout (100 ns units; < 0 relative, > 0 absolute). */
+static unsigned long wdfio_timeout_delay(LONGLONG timeout)
+{
+	s64 ns;
+
+	if (timeout < 0) {
+		ns = timeout == S64_MIN ? S64_MAX : -timeout;
+		ns = ns > S64_MAX / 100 ? S64_MAX : ns * 100;
+	} else {
+		s64 abs_ns = (timeout - WDFIO_EPOCH_DELTA_SEC * 10000000LL);
+
+		abs_ns = abs_ns > S64_MAX / 100 ? S64_MAX : abs_ns * 100;
+		ns = abs_ns - ktime_get_real_ns();
+		if (ns <= 0)
+			return 0;
+	}
+	/* Round up: a timeout never fires early. */
+	return min_t(u64, DIV_ROUND_UP_ULL((u64)ns, NSEC_PER_SEC / HZ),
+		     MAX_JIFFY_OFFSET);
+}
 
 static void wdfio_format_release(struct wdfio_format *f)
 {
@@ -112,6 +149,7 @@ NTSTATUS wdfio_request_create(PWDF_OBJECT_ATTRIBUTES attr,
 	req->state = WDFIO_RQ_IDLE;
 	req->status = STATUS_SUCCESS;
 	INIT_LIST_HEAD(&req->sent_entry);
+	INIT_DELAYED_WORK(&req->timeout_work, wdfio_request_timeout);
 	WDF_REQUEST_COMPLETION_PARAMS_INIT(&req->params);
 	status = wdfio_object_link(&req->obj, attr, NULL);
 	if (!NT_SUCCESS(status)) {
@@ -243,6 +281,7 @@ NTSTATUS wdfio_request_reuse(struct wdfio_request *req, NTSTATUS status)
 	req->information = 0;
 	req->routine = NULL;
 	req->routine_ctx = NULL;
+	clear_bit(WDFIO_RQF_CANCELED, &req->rflags);
 	WDF_REQUEST_COMPLETION_PARAMS_INIT(&req->params);
 	spin_unlock_irqrestore(&req->lock, flags);
 	wdfio_format_release(&old);
@@ -271,7 +310,14 @@ static void wdfio_submit_work(struct work_struct *work)
 	blk_finish_plug(&plug);
 }
 
-static void wdfio_request_start_io(struct wdfio_request *req)
+/**
+ * wdfio_request_start_io() - hand an admitted request to the backend
+ * @req: a sent request the target decided to send now
+ *
+ * Context: Any context: submits at once where sleeping is allowed, else
+ * defers to wdfio's workqueue.
+ */
+void wdfio_request_start_io(struct wdfio_request *req)
 {
 	struct wdfio_submit_queue *q;
 
@@ -285,16 +331,29 @@ static void wdfio_request_start_io(struct wdfio_request *req)
 	put_cpu_ptr(&wdfio_submitq);
 }
 
+/* Flags a send leaves behind; each send starts without them. */
+#define WDFIO_RQF_SEND_MASK						\
+	(BIT(WDFIO_RQF_TIMER) | BIT(WDFIO_RQF_TIMED_OUT) |		\
+	 BIT(WDFIO_RQF_DETACHABLE) | BIT(WDFIO_RQF_IGNORE_STATE) |	\
+	 BIT(WDFIO_RQF_PENDED) | BIT(WDFIO_RQF_ABORT) |			\
+	 BIT(WDFIO_RQF_SWEPT) | BIT(WDFIO_RQF_COUNTED))
+
 /*
  * Move a formatted request to SENT and hand it to the target and backend.
- * Returns STATUS_PENDING when sent. STATUS_WDF_REQUEST_ALREADY_PENDING means
- * it was already sent: nothing was touched. Any other status is the reason
- * it was not sent; it is also stored as the request's status.
+ * Returns STATUS_PENDING when sent (or pended). STATUS_WDF_REQUEST_ALREADY_PENDING
+ * means it was already sent: nothing was touched. Any other status is the
+ * reason it was not sent; it is also stored as the request's status.
  */
 static NTSTATUS wdfio_request_submit(struct wdfio_request *req,
 				     struct wdfio_target *t,
-				     struct wdfio_sync_wait *sync)
+				     struct wdfio_sync_wait *sync,
+				     PWDF_REQUEST_SEND_OPTIONS options)
 {
+	ULONG oflags = options ? options->Flags : 0;
+	bool timed = (oflags & WDF_REQUEST_SEND_OPTION_TIMEOUT) &&
+		     options->Timeout;
+	unsigned long delay = timed ? wdfio_timeout_delay(options->Timeout) : 0;
+	enum wdfio_admit admit;
 	unsigned long flags;
 	NTSTATUS status;
 
@@ -312,25 +371,42 @@ static NTSTATUS wdfio_request_submit(struct wdfio_request *req,
 		status = STATUS_INVALID_DEVICE_REQUEST;
 		goto fail_locked;
 	}
+	/* Cancelled before it was sent: KMDF fails it until reused. */
+	if (test_bit(WDFIO_RQF_CANCELED, &req->rflags)) {
+		status = STATUS_CANCELLED;
+		goto fail_locked;
+	}
 	req->state = WDFIO_RQ_SENT;
 	req->status = STATUS_PENDING;
 	req->information = 0;
 	req->sync_done = sync ? &sync->done : NULL;
 	req->send_target = t;
-	atomic_set(&req->owners, 1);
+	req->io = NULL;
+	req->rflags &= ~WDFIO_RQF_SEND_MASK;
+	if (timed) {
+		__set_bit(WDFIO_RQF_TIMER, &req->rflags);
+		__set_bit(WDFIO_RQF_DETACHABLE, &req->rflags);
+	}
+	if (oflags & WDF_REQUEST_SEND_OPTION_IGNORE_TARGET_STATE)
+		__set_bit(WDFIO_RQF_IGNORE_STATE, &req->rflags);
+	atomic_set(&req->owners, timed ? 2 : 1);
 	spin_unlock_irqrestore(&req->lock, flags);
 
-	status = wdfio_target_begin_send(t, req);
+	/* The send's reference; dropped after the completion routine. */
+	wdfio_object_get(&req->obj);
+	status = wdfio_target_admit(t, req, timed, delay, &admit);
 	if (!NT_SUCCESS(status)) {
 		spin_lock_irqsave(&req->lock, flags);
 		req->state = WDFIO_RQ_FORMATTED;
 		req->sync_done = NULL;
 		req->send_target = NULL;
-		goto fail_locked;
+		req->status = status;
+		spin_unlock_irqrestore(&req->lock, flags);
+		wdfio_object_put(&req->obj);
+		return status;
 	}
-	/* The send's reference; dropped after the completion routine. */
-	wdfio_object_get(&req->obj);
-	wdfio_request_start_io(req);
+	if (admit == WDFIO_ADMIT_SEND)
+		wdfio_request_start_io(req);
 	return STATUS_PENDING;
 
 fail_locked:
@@ -369,8 +445,7 @@ void wdfio_request_fail(struct wdfio_request *req, NTSTATUS status)
  * Context: Any context.
  * Return: STATUS_SUCCESS; STATUS_INFO_LENGTH_MISMATCH for a bad Size;
  * STATUS_INVALID_PARAMETER for unknown flags or SEND_AND_FORGET mixed with
- * other flags (KMDF); STATUS_NOT_SUPPORTED for a non-zero timeout, which
- * this version does not implement yet (see README).
+ * other flags (KMDF).
  */
 NTSTATUS wdfio_check_send_options(PWDF_REQUEST_SEND_OPTIONS options,
 				  bool sync_ddi)
@@ -391,8 +466,6 @@ NTSTATUS wdfio_check_send_options(PWDF_REQUEST_SEND_OPTIONS options,
 	if ((flags & WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET) &&
 	    (sync_ddi || flags != WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET))
 		return STATUS_INVALID_PARAMETER;
-	if ((flags & WDF_REQUEST_SEND_OPTION_TIMEOUT) && options->Timeout)
-		return STATUS_NOT_SUPPORTED;
 	return STATUS_SUCCESS;
 }
 
@@ -401,8 +474,9 @@ NTSTATUS wdfio_check_send_options(PWDF_REQUEST_SEND_OPTIONS options,
  * request was sent; *status is its final status, or why it was not sent.
  */
 static bool wdfio_request_wait(struct wdfio_request *req,
-			       struct wdfio_target *t, NTSTATUS *status,
-			       ULONG_PTR *information)
+			       struct wdfio_target *t,
+			       PWDF_REQUEST_SEND_OPTIONS options,
+			       NTSTATUS *status, ULONG_PTR *information)
 {
 	struct wdfio_sync_wait sync;
 	bool sent;
@@ -412,7 +486,7 @@ static bool wdfio_request_wait(struct wdfio_request *req,
 	sync.information = 0;
 	/* Keep the request valid across the wait whatever its routine does. */
 	wdfio_object_get(&req->obj);
-	*status = wdfio_request_submit(req, t, &sync);
+	*status = wdfio_request_submit(req, t, &sync, options);
 	sent = *status == STATUS_PENDING;
 	if (sent) {
 		wait_for_completion_io(&sync.done);
@@ -444,8 +518,7 @@ BOOLEAN wdfio_request_send(struct wdfio_request *req, struct wdfio_target *t,
 	if (!NT_SUCCESS(status)) {
 		/* KMDF reports any option error as STATUS_INVALID_PARAMETER. */
 		wdfio_misuse("bad send options (%#x)", status);
-		wdfio_request_fail(req, status == STATUS_NOT_SUPPORTED ?
-				   status : STATUS_INVALID_PARAMETER);
+		wdfio_request_fail(req, STATUS_INVALID_PARAMETER);
 		return FALSE;
 	}
 	if (flags & WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET) {
@@ -461,9 +534,9 @@ BOOLEAN wdfio_request_send(struct wdfio_request *req, struct wdfio_target *t,
 			return FALSE;
 		}
 		/* TRUE when sent, whatever the final status (KMDF). */
-		return wdfio_request_wait(req, t, &status, NULL);
+		return wdfio_request_wait(req, t, options, &status, NULL);
 	}
-	return wdfio_request_submit(req, t, NULL) == STATUS_PENDING;
+	return wdfio_request_submit(req, t, NULL, options) == STATUS_PENDING;
 }
 
 /**
@@ -472,6 +545,9 @@ BOOLEAN wdfio_request_send(struct wdfio_request *req, struct wdfio_target *t,
  * @t: its target
  * @options: send options, or NULL (already validated)
  * @information: receives IoStatus.Information, optional
+ *
+ * With a timeout the wait ends by the deadline even if the device never
+ * answers (the send is detached, see blk.c).
  *
  * Context: Process context, may sleep (checked by the callers).
  * Return: the request's final status, or why it could not be sent.
@@ -486,7 +562,7 @@ NTSTATUS wdfio_request_send_sync(struct wdfio_request *req,
 	might_sleep();
 	if (information)
 		*information = 0;
-	wdfio_request_wait(req, t, &status, information);
+	wdfio_request_wait(req, t, options, &status, information);
 	if (status == STATUS_WDF_REQUEST_ALREADY_PENDING)
 		status = STATUS_INVALID_DEVICE_STATE;
 	return status;
@@ -497,11 +573,17 @@ static void wdfio_request_complete(struct wdfio_request *req)
 {
 	PFN_WDF_REQUEST_COMPLETION_ROUTINE routine;
 	struct wdfio_sync_wait *sync = NULL;
+	struct wdfio_bio_io *io;
 	struct wdfio_target *t;
+	bool counted, detachable;
 	unsigned long flags;
 	WDFCONTEXT ctx;
 
 	spin_lock_irqsave(&req->lock, flags);
+	/* A cancel the timeout started reports a timeout (KMDF). */
+	if (req->status == STATUS_CANCELLED &&
+	    test_bit(WDFIO_RQF_TIMED_OUT, &req->rflags))
+		req->status = STATUS_IO_TIMEOUT;
 	routine = req->routine;
 	ctx = req->routine_ctx;
 	req->routine = NULL;
@@ -511,6 +593,10 @@ static void wdfio_request_complete(struct wdfio_request *req)
 	req->sync_done = NULL;
 	t = req->send_target;
 	req->send_target = NULL;
+	io = req->io;
+	req->io = NULL;
+	detachable = test_bit(WDFIO_RQF_DETACHABLE, &req->rflags);
+	counted = test_bit(WDFIO_RQF_COUNTED, &req->rflags);
 	req->params.IoStatus.Status = req->status;
 	req->params.IoStatus.Information = req->information;
 	switch (req->fmt.op) {
@@ -533,23 +619,34 @@ static void wdfio_request_complete(struct wdfio_request *req)
 	}
 	spin_unlock_irqrestore(&req->lock, flags);
 
+	if (io && detachable)
+		wdfio_blk_io_put(io);
 	wdfio_target_sent_done(t, req);
 	if (routine)
 		routine(wdfio_request_handle(req), wdfio_target_handle(t),
 			&req->params, ctx);
 	if (sync)
 		complete(&sync->done);
-	wdfio_target_io_done(t);
+	wdfio_target_io_done(t, counted);
 	wdfio_object_put(&req->obj);
 }
 
+/* Drop one completion-ownership count; the last one completes. */
+static void wdfio_request_put_owner(struct wdfio_request *req)
+{
+	if (atomic_dec_and_test(&req->owners))
+		wdfio_request_complete(req);
+}
+
 /**
- * wdfio_request_io_done() - a backend reports the result of a send
+ * wdfio_request_io_done() - the backend's count: report a send's result
  * @req: the sent request
  * @status: final NTSTATUS
  * @information: bytes transferred (0 on failure)
  *
- * Called exactly once per send by the backend.
+ * Called exactly once per send by whoever holds the backend's count (the
+ * backend, the dispatcher, the remover from the pended queue, or a canceller
+ * that detached the I/O). Stops a pending timeout.
  *
  * Context: Any context (hard IRQ, soft IRQ, task).
  */
@@ -558,8 +655,139 @@ void wdfio_request_io_done(struct wdfio_request *req, NTSTATUS status,
 {
 	req->status = status;
 	req->information = information;
-	if (atomic_dec_and_test(&req->owners))
-		wdfio_request_complete(req);
+	/*
+	 * A timeout still pending will not run: drop its count for it. One
+	 * that is running drops its own (it finds nothing left to cancel).
+	 */
+	if (test_bit(WDFIO_RQF_TIMER, &req->rflags) &&
+	    cancel_delayed_work(&req->timeout_work))
+		atomic_dec(&req->owners);
+	wdfio_request_put_owner(req);
+}
+
+/**
+ * wdfio_request_publish_io() - the backend is about to touch the device
+ * @req: the sent request
+ * @io: the backend's I/O context (a detachable send holds a reference)
+ *
+ * From here on a cancel can only detach the I/O. A request cancelled before
+ * this point must not reach the device: the backend then reports
+ * STATUS_CANCELLED instead.
+ *
+ * Context: Any context.
+ * Return: false if the request was cancelled first.
+ */
+bool wdfio_request_publish_io(struct wdfio_request *req,
+			      struct wdfio_bio_io *io)
+{
+	unsigned long flags;
+	bool ok;
+
+	spin_lock_irqsave(&req->lock, flags);
+	ok = !test_bit(WDFIO_RQF_ABORT, &req->rflags);
+	if (ok)
+		req->io = io;
+	spin_unlock_irqrestore(&req->lock, flags);
+	return ok;
+}
+
+/**
+ * wdfio_request_cancel_io() - try to end a sent request now
+ * @req: a sent request; the caller holds a completion-ownership count
+ *
+ * A pended request is taken off its target's queue and reports
+ * STATUS_CANCELLED. One that has not reached the backend yet is marked so it
+ * never will. One in the backend is detached if its send allows it (a timed
+ * send); a bio without that cannot be recalled, and is left to finish.
+ *
+ * Context: Any context.
+ * Return: true if the request will end as cancelled (it may already have).
+ */
+bool wdfio_request_cancel_io(struct wdfio_request *req)
+{
+	struct wdfio_bio_io *io;
+	unsigned long flags;
+	bool detached;
+
+	/* Either takes it off the pended queue or marks it ABORT. */
+	if (wdfio_target_unpend(req->send_target, req)) {
+		wdfio_request_io_done(req, STATUS_CANCELLED, 0);
+		return true;
+	}
+	spin_lock_irqsave(&req->lock, flags);
+	io = req->io;
+	if (!io) {
+		/* Not in the backend yet: ABORT stops it at publication. */
+		spin_unlock_irqrestore(&req->lock, flags);
+		return true;
+	}
+	if (!test_bit(WDFIO_RQF_DETACHABLE, &req->rflags)) {
+		spin_unlock_irqrestore(&req->lock, flags);
+		return false;
+	}
+	wdfio_blk_io_get(io);
+	spin_unlock_irqrestore(&req->lock, flags);
+
+	detached = wdfio_blk_detach(io, req);
+	wdfio_blk_io_put(io);
+	if (detached)
+		wdfio_request_io_done(req, STATUS_CANCELLED, 0);
+	return detached;
+}
+
+/**
+ * wdfio_request_cancel() - WdfRequestCancelSentRequest's work
+ * @req: the request
+ *
+ * Marks the request cancelled (a request not sent yet then fails its next
+ * send with STATUS_CANCELLED until reused) and, if it is sent, tries to end
+ * it. If that makes it complete, the completion routine runs on this thread.
+ *
+ * Context: Any context.
+ * Return: TRUE if the sent request will end cancelled; FALSE if it was not
+ * sent, had completed, or is a bio that cannot be recalled.
+ */
+BOOLEAN wdfio_request_cancel(struct wdfio_request *req)
+{
+	unsigned long flags;
+	bool owned, ret;
+
+	spin_lock_irqsave(&req->lock, flags);
+	set_bit(WDFIO_RQF_CANCELED, &req->rflags);
+	owned = req->state == WDFIO_RQ_SENT &&
+		atomic_inc_not_zero(&req->owners);
+	spin_unlock_irqrestore(&req->lock, flags);
+	if (!owned)
+		return FALSE;
+	ret = wdfio_request_cancel_io(req);
+	wdfio_request_put_owner(req);
+	return ret;
+}
+
+static void wdfio_request_timeout(struct work_struct *work)
+{
+	struct wdfio_request *req = container_of(to_delayed_work(work),
+						 struct wdfio_request,
+						 timeout_work);
+
+	/* We hold the timeout's count: the request cannot complete under us. */
+	set_bit(WDFIO_RQF_TIMED_OUT, &req->rflags);
+	wdfio_request_cancel_io(req);
+	/* May complete and free the request: the work item may be freed too. */
+	wdfio_request_put_owner(req);
+}
+
+/**
+ * wdfio_request_sweep() - cancel for a target's Stop, Purge or Close
+ * @req: a request on the target's sent list
+ *
+ * Context: Any context. Called with no lock held.
+ * Return: nothing; the request may have completed on this thread.
+ */
+void wdfio_request_sweep(struct wdfio_request *req)
+{
+	wdfio_request_cancel_io(req);
+	wdfio_request_put_owner(req);
 }
 
 int wdfio_request_init(void)
@@ -593,4 +821,16 @@ void wdfio_request_exit(void)
 void wdfio_queue_work(struct work_struct *work)
 {
 	queue_work(wdfio_wq, work);
+}
+
+/**
+ * wdfio_queue_delayed_work() - run @dwork on wdfio's workqueue after @delay
+ * @dwork: the work
+ * @delay: jiffies
+ *
+ * Context: Any context.
+ */
+void wdfio_queue_delayed_work(struct delayed_work *dwork, unsigned long delay)
+{
+	queue_delayed_work(wdfio_wq, dwork, delay);
 }

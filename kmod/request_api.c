@@ -38,7 +38,7 @@ NTSTATUS WdfRequestCreate(PWDF_OBJECT_ATTRIBUTES RequestAttributes,
 			wdfio_misuse("invalid WDFIOTARGET %p", IoTarget);
 			return STATUS_INVALID_HANDLE;
 		}
-		if (!READ_ONCE(t->bdev))
+		if (!wdfio_target_dev(t))
 			return STATUS_INVALID_DEVICE_STATE;
 	}
 	status = wdfio_request_create(RequestAttributes, &req);
@@ -215,6 +215,89 @@ VOID WdfRequestSetInformation(WDFREQUEST Request, ULONG_PTR Information)
 EXPORT_SYMBOL_GPL(WdfRequestSetInformation);
 
 /**
+ * WdfRequestCancelSentRequest() - try to cancel a sent request
+ * @Request: the request
+ *
+ * A request pended on a stopped target, or not yet handed to the device,
+ * completes with STATUS_CANCELLED. A request in the device completes at once
+ * with STATUS_CANCELLED if it was sent with a timeout (wdfio then owns its
+ * bios, see README); a bio without one cannot be recalled and completes when
+ * the device finishes it. A request that was never sent is marked: its next
+ * send fails with STATUS_CANCELLED until WdfRequestReuse (KMDF). If the
+ * cancel completes the request, its completion routine runs on this thread
+ * before the call returns. The driver must keep the handle valid across the
+ * call (WdfObjectReference), as KMDF requires.
+ *
+ * Context: Any context.
+ * Return: TRUE if the request will complete as cancelled; FALSE if it was
+ * not sent, had already completed, or cannot be recalled.
+ */
+BOOLEAN WdfRequestCancelSentRequest(WDFREQUEST Request)
+{
+	struct wdfio_request *req = wdfio_request_from_handle(Request);
+
+	if (!req) {
+		wdfio_misuse("invalid WDFREQUEST %p", Request);
+		return FALSE;
+	}
+	return wdfio_request_cancel(req);
+}
+EXPORT_SYMBOL_GPL(WdfRequestCancelSentRequest);
+
+/**
+ * WdfRequestAllocateTimer() - make sure a timed send cannot fail for memory
+ * @Request: the request
+ *
+ * wdfio embeds the timer in every request, so there is nothing to allocate:
+ * a send with a timeout never fails with STATUS_INSUFFICIENT_RESOURCES.
+ *
+ * Context: Any context.
+ * Return: STATUS_SUCCESS, or STATUS_INVALID_HANDLE.
+ */
+NTSTATUS WdfRequestAllocateTimer(WDFREQUEST Request)
+{
+	if (!wdfio_request_from_handle(Request)) {
+		wdfio_misuse("invalid WDFREQUEST %p", Request);
+		return STATUS_INVALID_HANDLE;
+	}
+	return STATUS_SUCCESS;
+}
+EXPORT_SYMBOL_GPL(WdfRequestAllocateTimer);
+
+/**
+ * WdfRequestChangeTarget() - prepare a request for another target
+ * @Request: the request (not sent)
+ * @IoTarget: the target it will be formatted for next
+ *
+ * As in KMDF, the current format is dropped; format the request again for
+ * @IoTarget before sending it.
+ *
+ * Context: Any context.
+ * Return: STATUS_SUCCESS; STATUS_INVALID_HANDLE; STATUS_INVALID_DEVICE_STATE
+ * if @IoTarget is not open or the request is sent.
+ */
+NTSTATUS WdfRequestChangeTarget(WDFREQUEST Request, WDFIOTARGET IoTarget)
+{
+	struct wdfio_request *req = wdfio_request_from_handle(Request);
+	struct wdfio_target *t = wdfio_target_from_handle(IoTarget);
+
+	if (!req || !t) {
+		wdfio_misuse("invalid WDFREQUEST %p or WDFIOTARGET %p",
+			     Request, IoTarget);
+		return STATUS_INVALID_HANDLE;
+	}
+	if (READ_ONCE(req->state) == WDFIO_RQ_SENT) {
+		wdfio_misuse("request %p retargeted while sent", req);
+		return STATUS_INVALID_DEVICE_STATE;
+	}
+	wdfio_request_unformat(req);
+	if (!wdfio_target_dev(t))
+		return STATUS_INVALID_DEVICE_STATE;
+	return STATUS_SUCCESS;
+}
+EXPORT_SYMBOL_GPL(WdfRequestChangeTarget);
+
+/**
  * WdfRequestSend() - send a formatted request to an I/O target
  * @Request: a request formatted for @Target
  * @Target: the target
@@ -223,7 +306,12 @@ EXPORT_SYMBOL_GPL(WdfRequestSetInformation);
  * Asynchronous by default: returns at once and the completion routine runs
  * once when the I/O ends (possibly before WdfRequestSend returns). With
  * WDF_REQUEST_SEND_OPTION_SYNCHRONOUS it also waits for the completion (and
- * the completion routine, if set) before returning.
+ * the completion routine, if set) before returning. With
+ * WDF_REQUEST_SEND_OPTION_TIMEOUT (100 ns units; negative: relative,
+ * positive: absolute system time) the request completes with
+ * STATUS_IO_TIMEOUT by the deadline if the device has not answered, even if
+ * it never does. A stopped target pends the request (TRUE) until
+ * WdfIoTargetStart; IGNORE_TARGET_STATE sends it anyway.
  *
  * Context: Asynchronous: any context up to hard IRQ, including completion
  * routines (submission is deferred to a workqueue when the caller may not

@@ -214,26 +214,16 @@ NTSTATUS wdfio_buf_from_descriptor(struct wdfio_buf *b,
 void wdfio_buf_release(struct wdfio_buf *b);
 
 /* ------------------------------------------------------------------ */
-/* Targets (iotarget.c)                                                */
+/* Open block devices (blk.c)                                          */
 
 /**
- * struct wdfio_target - a WDFIOTARGET over a block device
- * @obj: object header
- * @lock: protects @state, @sent, @inflight; taken with irqsave (sends and
- *	completions run in any context)
- * @state: WDF_IO_TARGET_STATE
- * @sent: requests sent and not yet completed to their owner
- * @inflight: requests between send and the end of their completion routine
- * @idle_wq: woken when @inflight drops to zero
- * @open_lock: serializes open/close/start (process context)
- * @bdev: the block device while open; written under @open_lock and @lock
- * @handle: how compat.h opened it (released at close when @owned)
- * @writable: opened with write access
- * @owned: we opened @bdev (by name) and must release it at close
- * @name: the UTF-8 path of the last by-name open, for Reopen
- * @reopen_write: that open asked for write access
- * @reopen_exclusive: that open was exclusive
- * @close_work: closes the target when it is deleted from atomic context
+ * struct wdfio_dev - an open block device and what wdfio cached about it
+ * @ref: the target holds one while open; each detachable I/O context holds
+ *	one, so a device whose I/O was abandoned (timed out, cancelled) stays
+ *	open until that I/O really ends, after the target was closed
+ * @handle: the open (released by the last reference, in process context)
+ * @bdev: the device
+ * @writable: opened for writing
  * @lbs: logical block size, bytes
  * @pbs: physical block size, bytes
  * @align_offset: alignment offset of the first logical block, bytes
@@ -241,26 +231,14 @@ void wdfio_buf_release(struct wdfio_buf *b);
  * @max_segs: most single-page segments per bio
  * @dma_mask: required alignment of each segment's address and length
  * @max_discard: most bytes per discard bio (0: no discard)
+ * @put_work: releases the device when the last reference goes in atomic
+ *	context
  */
-struct wdfio_target {
-	struct wdfio_object obj;
-
-	spinlock_t lock;		/* state, sent, inflight, bdev */
-	WDF_IO_TARGET_STATE state;
-	struct list_head sent;
-	unsigned int inflight;
-	wait_queue_head_t idle_wq;
-
-	struct mutex open_lock;		/* open/close/reopen */
-	struct block_device *bdev;
+struct wdfio_dev {
+	refcount_t ref;
 	struct wdfio_bdev_handle handle;
+	struct block_device *bdev;
 	bool writable;
-	bool owned;
-	char *name;
-	bool reopen_write;
-	bool reopen_exclusive;
-	struct work_struct close_work;
-
 	u32 lbs;
 	u32 pbs;
 	u32 align_offset;
@@ -268,6 +246,58 @@ struct wdfio_target {
 	u32 max_segs;
 	u32 dma_mask;
 	u64 max_discard;
+	struct work_struct put_work;
+};
+
+int wdfio_dev_open(const char *path, struct block_device *existing,
+		   bool write, void *holder, struct wdfio_dev **out);
+void wdfio_dev_get(struct wdfio_dev *dev);
+void wdfio_dev_put(struct wdfio_dev *dev);
+
+/* ------------------------------------------------------------------ */
+/* Targets (iotarget.c)                                                */
+
+/**
+ * struct wdfio_target - a WDFIOTARGET over a block device
+ * @obj: object header
+ * @lock: protects @state, @sent, @pended, @inflight, @sent_count and @dev;
+ *	taken with irqsave (sends and completions run in any context). Lock
+ *	order: a target's lock before a request's.
+ * @state: WDF_IO_TARGET_STATE
+ * @sent: requests handed to the device and not yet completed
+ * @pended: requests sent while the target was stopped, in send order
+ * @inflight: requests from admission (sent or pended) until their
+ *	completion routine has returned; Close and Delete wait for zero
+ * @sent_count: requests on @sent without IGNORE_TARGET_STATE, counted until
+ *	their completion routine has returned; Stop and Purge wait for zero
+ * @idle_wq: woken when @inflight or @sent_count drops to zero
+ * @owner: the module that created the target; pinned while @inflight is
+ *	non-zero, so a driver cannot unload under its own completion routines
+ * @open_lock: serializes open, close and reopen (process context)
+ * @dev: the open device, or NULL while closed
+ * @name: the UTF-8 path of the last by-name open, for Reopen
+ * @reopen_write: that open asked for write access
+ * @reopen_exclusive: that open was exclusive
+ * @close_work: closes the target when it is deleted from atomic context
+ */
+struct wdfio_target {
+	struct wdfio_object obj;
+
+	spinlock_t lock;		/* see the kernel-doc above */
+	WDF_IO_TARGET_STATE state;
+	struct list_head sent;
+	struct list_head pended;
+	unsigned int inflight;
+	unsigned int sent_count;
+	wait_queue_head_t idle_wq;
+	struct module *owner;
+
+	struct mutex open_lock;		/* open/close/reopen */
+	struct wdfio_dev *dev;
+	char *name;
+	bool reopen_write;
+	bool reopen_exclusive;
+	struct work_struct close_work;
 };
 
 static inline struct wdfio_target *wdfio_target_from_handle(WDFIOTARGET h)
@@ -319,15 +349,37 @@ struct wdfio_format {
 	struct wdfio_buf out;
 };
 
+struct wdfio_bio_io;
+
+/* Request flags (struct wdfio_request.rflags), atomic bit operations. */
+enum {
+	/*
+	 * WdfRequestCancelSentRequest was called (KMDF's m_Canceled): a
+	 * request cancelled before it is sent fails its next send with
+	 * STATUS_CANCELLED. Cleared by WdfRequestReuse. Set under @lock.
+	 */
+	WDFIO_RQF_CANCELED,
+	WDFIO_RQF_TIMER,	/* this send armed a timeout */
+	WDFIO_RQF_TIMED_OUT,	/* the timeout fired: CANCELLED → IO_TIMEOUT */
+	WDFIO_RQF_DETACHABLE,	/* this send may complete before its bios */
+	WDFIO_RQF_IGNORE_STATE,	/* sent with IGNORE_TARGET_STATE */
+	WDFIO_RQF_PENDED,	/* on the target's pended queue (target lock) */
+	WDFIO_RQF_ABORT,	/* cancelled before the backend published I/O */
+	WDFIO_RQF_SWEPT,	/* visited by a Stop/Purge/Close cancel sweep */
+	WDFIO_RQF_COUNTED,	/* counted in the target's sent_count */
+};
+
 /**
  * struct wdfio_request - a WDFREQUEST
  * @obj: object header
- * @lock: protects @state, @routine, @routine_ctx, @sync_done, @fmt and
- *	@params against concurrent DDIs and the completion path (irqsave)
+ * @lock: protects @state, @routine, @routine_ctx, @sync_done, @fmt, @params
+ *	and @io against concurrent DDIs and the completion path (irqsave)
  * @state: enum wdfio_rq_state
- * @owners: completion ownership (KMDF's completion reference count): 1 at
- *	send; racing paths (timer, cancel) take a count only while it is
- *	non-zero; whoever drops it to zero completes the request
+ * @rflags: WDFIO_RQF_* bits
+ * @owners: completion ownership (KMDF's completion reference count): one for
+ *	the backend (or the pended queue), one for an armed timeout; cancel
+ *	paths take one only while it is non-zero; whoever drops it to zero
+ *	completes the request
  * @status: IoStatus.Status (STATUS_PENDING while sent)
  * @information: IoStatus.Information
  * @routine: completion routine, cleared before it is called
@@ -336,7 +388,11 @@ struct wdfio_format {
  * @send_target: the target of the send in flight (referenced)
  * @fmt: current format
  * @params: completion params handed to the routine; live in the request
- * @sent_entry: on @send_target->sent while sent
+ * @io: the backend's I/O context once published (wdfio_request_publish_io);
+ *	a detachable send holds a reference on it
+ * @timeout_work: the send's timeout; embedded, so a timed send never fails
+ *	for lack of memory (WdfRequestAllocateTimer has nothing to do)
+ * @sent_entry: on @send_target's sent or pended list
  * @submit_node: on a per-CPU deferred submission list
  */
 struct wdfio_request {
@@ -344,6 +400,7 @@ struct wdfio_request {
 
 	spinlock_t lock;		/* see the kernel-doc above */
 	enum wdfio_rq_state state;
+	unsigned long rflags;
 	atomic_t owners;
 	NTSTATUS status;
 	ULONG_PTR information;
@@ -353,6 +410,8 @@ struct wdfio_request {
 	struct wdfio_target *send_target;
 	struct wdfio_format fmt;
 	WDF_REQUEST_COMPLETION_PARAMS params;
+	struct wdfio_bio_io *io;
+	struct delayed_work timeout_work;
 	struct list_head sent_entry;
 	struct llist_node submit_node;
 };
@@ -383,34 +442,57 @@ NTSTATUS wdfio_request_send_sync(struct wdfio_request *req,
 				 struct wdfio_target *target,
 				 PWDF_REQUEST_SEND_OPTIONS options,
 				 ULONG_PTR *information);
+BOOLEAN wdfio_request_cancel(struct wdfio_request *req);
+void wdfio_request_sweep(struct wdfio_request *req);
+bool wdfio_request_cancel_io(struct wdfio_request *req);
+bool wdfio_request_publish_io(struct wdfio_request *req,
+			      struct wdfio_bio_io *io);
+void wdfio_request_start_io(struct wdfio_request *req);
 void wdfio_request_io_done(struct wdfio_request *req, NTSTATUS status,
 			   ULONG_PTR information);
 NTSTATUS wdfio_check_send_options(PWDF_REQUEST_SEND_OPTIONS options,
 				  bool sync_ddi);
 
 void wdfio_queue_work(struct work_struct *work);
+void wdfio_queue_delayed_work(struct delayed_work *dwork, unsigned long delay);
 int wdfio_request_init(void);
 void wdfio_request_exit(void);
 
 /* ------------------------------------------------------------------ */
 /* Targets                                                             */
 
+/* What the target decided about a send. */
+enum wdfio_admit {
+	WDFIO_ADMIT_SEND,	/* hand it to the backend now */
+	WDFIO_ADMIT_PENDED,	/* queued until WdfIoTargetStart */
+};
+
 NTSTATUS wdfio_target_open(struct wdfio_target *t,
 			   PWDF_IO_TARGET_OPEN_PARAMS params);
-void wdfio_target_close(struct wdfio_target *t);
+void wdfio_target_close(struct wdfio_target *t, WDF_IO_TARGET_STATE state);
 NTSTATUS wdfio_target_start(struct wdfio_target *t);
-NTSTATUS wdfio_target_begin_send(struct wdfio_target *t,
-				 struct wdfio_request *req);
+void wdfio_target_stop(struct wdfio_target *t,
+		       WDF_IO_TARGET_SENT_IO_ACTION action);
+void wdfio_target_purge(struct wdfio_target *t,
+			WDF_IO_TARGET_PURGE_IO_ACTION action);
+NTSTATUS wdfio_target_admit(struct wdfio_target *t, struct wdfio_request *req,
+			    bool timed, unsigned long delay,
+			    enum wdfio_admit *admit);
+bool wdfio_target_unpend(struct wdfio_target *t, struct wdfio_request *req);
 void wdfio_target_sent_done(struct wdfio_target *t, struct wdfio_request *req);
-void wdfio_target_io_done(struct wdfio_target *t);
+void wdfio_target_io_done(struct wdfio_target *t, bool counted_sent);
+struct wdfio_dev *wdfio_target_dev(struct wdfio_target *t);
 
 /* ------------------------------------------------------------------ */
 /* Block backend (blk.c)                                               */
 
-NTSTATUS wdfio_blk_check_rw(struct wdfio_target *t, u64 offset, size_t len,
+NTSTATUS wdfio_blk_check_rw(struct wdfio_dev *dev, u64 offset, size_t len,
 			    bool write);
 void wdfio_blk_start(struct wdfio_request *req, gfp_t gfp);
-NTSTATUS wdfio_blk_query_limits(struct wdfio_target *t);
+bool wdfio_blk_detach(struct wdfio_bio_io *io, struct wdfio_request *req);
+void wdfio_blk_io_get(struct wdfio_bio_io *io);
+void wdfio_blk_io_put(struct wdfio_bio_io *io);
+void wdfio_blk_drain(void);
 int wdfio_blk_init(void);
 void wdfio_blk_exit(void);
 
