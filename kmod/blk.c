@@ -4,11 +4,12 @@
  * wdfio_request_io_done().
  *
  * Each send gets an I/O context (struct wdfio_bio_io) in the front pad of its
- * first bio, from wdfio's private bio_set: no allocation of its own. The
- * first bio is the parent: further bios (a transfer larger than the device
- * takes in one bio) are chained to it and submitted before it, so its end_io
- * runs once, after all of them, with the first error. Trim has no data for
- * the parent: it is ended by hand after its chained discards. The context owns the
+ * first bio, from wdfio's private bio_set: no allocation of its own. A
+ * transfer larger than the device takes in one bio gets further bios from a
+ * second bio_set. Every bio of a send counts in @pending and records the
+ * first error in the context itself (bio_chain() would let a driver that
+ * sets bi_status on success overwrite a sibling's error); the last one to
+ * end reports the send, once. The context owns the
  * bios and any bounce pages until then, independently of the request: that
  * is what lets a later version complete a timed-out request early.
  *
@@ -59,11 +60,16 @@
  * @bounce: bounce pages, or NULL when @src is used in place
  * @nr_bounce: number of @bounce pages
  * @inline_bounce: storage for @bounce when few pages are needed
- * @bio: the parent bio; must be last (the bio_set's front pad ends here).
- *	A detachable request holds a reference on it (bio_get).
+ * @pending: bios not ended yet, plus one while the sender builds them
+ * @status: the first error of any of the bios
+ * @bio: the first bio; must be last (the bio_set's front pad ends here).
+ *	Its memory holds the context, so it is put only when @pending ends;
+ *	a detachable request holds a reference on it (bio_get).
  */
 struct wdfio_bio_io {
 	struct wdfio_request *req;
+	atomic_t pending;
+	blk_status_t status;
 	struct wdfio_dev *dev;
 	bool detachable;
 	void *src;
@@ -77,7 +83,7 @@ struct wdfio_bio_io {
 };
 
 static struct bio_set wdfio_io_bs;	/* parents: front pad = I/O context */
-static struct bio_set wdfio_chain_bs;	/* further bios of a split transfer */
+static struct bio_set wdfio_extra_bs;	/* further bios of a send */
 
 /* I/O contexts alive, abandoned ones included; module exit waits for 0. */
 static atomic_t wdfio_ios = ATOMIC_INIT(0);
@@ -331,12 +337,12 @@ static void wdfio_io_finish(struct wdfio_bio_io *io)
 		wake_up_all(&wdfio_ios_wq);
 }
 
-static void wdfio_blk_end_io(struct bio *bio)
+/* The last bio of a send has ended: report it, unless it was detached. */
+static void wdfio_blk_io_end(struct wdfio_bio_io *io)
 {
-	struct wdfio_bio_io *io = container_of(bio, struct wdfio_bio_io, bio);
 	/* Whoever clears @req reports; a detached send is already complete. */
 	struct wdfio_request *req = xchg(&io->req, NULL);
-	blk_status_t sts = bio->bi_status;
+	blk_status_t sts = io->status;
 	size_t len = io->len;
 
 	if (req && !sts && io->read && len) {
@@ -346,10 +352,37 @@ static void wdfio_blk_end_io(struct bio *bio)
 			invalidate_kernel_vmap_range(io->src, len);
 	}
 	wdfio_io_finish(io);
-	bio_put(bio);
+	bio_put(&io->bio);
 	if (req)
 		wdfio_request_io_done(req, wdfio_ntstatus_from_blk(sts),
 				      sts ? 0 : len);
+}
+
+static void wdfio_io_put_pending(struct wdfio_bio_io *io)
+{
+	if (atomic_dec_and_test(&io->pending))
+		wdfio_blk_io_end(io);
+}
+
+/* bi_end_io of every bio of a send. Any context. */
+static void wdfio_blk_bio_end(struct bio *bio)
+{
+	struct wdfio_bio_io *io = bio->bi_private;
+
+	/* First error wins; later ones and successes leave it alone. */
+	if (bio->bi_status)
+		cmpxchg(&io->status, BLK_STS_OK, bio->bi_status);
+	if (bio != &io->bio)
+		bio_put(bio);
+	wdfio_io_put_pending(io);
+}
+
+static void wdfio_io_submit(struct wdfio_bio_io *io, struct bio *bio)
+{
+	bio->bi_private = io;
+	bio->bi_end_io = wdfio_blk_bio_end;
+	atomic_inc(&io->pending);
+	submit_bio(bio);
 }
 
 static struct wdfio_bio_io *wdfio_io_alloc(struct wdfio_request *req,
@@ -368,6 +401,8 @@ static struct wdfio_bio_io *wdfio_io_alloc(struct wdfio_request *req,
 	io = container_of(bio, struct wdfio_bio_io, bio);
 	/* The front pad is not initialised by the bio_set. */
 	io->req = req;
+	atomic_set(&io->pending, 1);
+	io->status = BLK_STS_OK;
 	io->dev = dev;
 	io->detachable = detachable;
 	io->src = NULL;
@@ -376,7 +411,6 @@ static struct wdfio_bio_io *wdfio_io_alloc(struct wdfio_request *req,
 	io->vmap = false;
 	io->bounce = NULL;
 	io->nr_bounce = 0;
-	bio->bi_end_io = wdfio_blk_end_io;
 	if (detachable)
 		wdfio_dev_get(dev);
 	atomic_inc(&wdfio_ios);
@@ -439,18 +473,12 @@ void wdfio_blk_io_put(struct wdfio_bio_io *io)
 	bio_put(&io->bio);
 }
 
-static struct bio *wdfio_chain_alloc(struct wdfio_bio_io *io,
+static struct bio *wdfio_extra_alloc(struct wdfio_bio_io *io,
 				     unsigned int nr_vecs, blk_opf_t opf,
 				     gfp_t gfp)
 {
 	return bio_alloc_bioset(io->bio.bi_bdev, nr_vecs, opf, gfp,
-				&wdfio_chain_bs);
-}
-
-static void wdfio_chain_submit(struct wdfio_bio_io *io, struct bio *bio)
-{
-	bio_chain(bio, &io->bio);
-	submit_bio(bio);
+				&wdfio_extra_bs);
 }
 
 /* ------------------------------------------------------------------ */
@@ -524,8 +552,7 @@ static void wdfio_blk_rw(struct wdfio_request *req, struct wdfio_format *f,
 	 * From here a detachable request may complete at any moment: use
 	 * only @io, @dev and locals, never @req or @f.
 	 *
-	 * The parent carries the first chunk and is submitted last; further
-	 * chunks are chained to it, so its end_io runs once, after them all.
+	 * The first bio carries the first chunk; each is submitted when full.
 	 */
 	bio = &io->bio;
 	for (;;) {
@@ -533,16 +560,15 @@ static void wdfio_blk_rw(struct wdfio_request *req, struct wdfio_format *f,
 
 		bio->bi_iter.bi_sector = (offset + pos) >> SECTOR_SHIFT;
 		wdfio_bio_add_range(io, bio, pos, chunk);
-		if (bio != &io->bio)
-			wdfio_chain_submit(io, bio);
+		wdfio_io_submit(io, bio);
 		pos += chunk;
 		if (pos >= len)
 			break;
 		wdfio_next_chunk(io, pos, &nr_segs);
 		/* GFP_NOIO: waits on the bio_set's mempool, never fails. */
-		bio = wdfio_chain_alloc(io, nr_segs, opf, gfp);
+		bio = wdfio_extra_alloc(io, nr_segs, opf, gfp);
 	}
-	submit_bio(&io->bio);
+	wdfio_io_put_pending(io);
 	return;
 
 out_discard_io:
@@ -570,7 +596,8 @@ static void wdfio_blk_flush(struct wdfio_request *req, struct wdfio_dev *dev,
 		wdfio_io_abort(io, req);
 		return;
 	}
-	submit_bio(&io->bio);
+	wdfio_io_submit(io, &io->bio);
+	wdfio_io_put_pending(io);
 }
 
 struct wdfio_trim_range {
@@ -641,11 +668,11 @@ static void wdfio_discard_range(struct wdfio_bio_io *io, u64 off, u64 n,
 {
 	while (n) {
 		u32 chunk = min_t(u64, n, io->dev->max_discard);
-		struct bio *bio = wdfio_chain_alloc(io, 0, REQ_OP_DISCARD, gfp);
+		struct bio *bio = wdfio_extra_alloc(io, 0, REQ_OP_DISCARD, gfp);
 
 		bio->bi_iter.bi_sector = off >> SECTOR_SHIFT;
 		bio->bi_iter.bi_size = chunk;
-		wdfio_chain_submit(io, bio);
+		wdfio_io_submit(io, bio);
 		off += chunk;
 		n -= chunk;
 	}
@@ -680,8 +707,8 @@ static void wdfio_blk_trim(struct wdfio_request *req, struct wdfio_dev *dev,
 	for (i = 0; i < nr; i++)
 		wdfio_discard_range(io, ranges[i].off, ranges[i].len, gfp);
 	kfree(ranges);
-	/* The data-less parent ends after its chained discards. */
-	bio_endio(&io->bio);
+	/* The first bio carries no discard: it is never submitted. */
+	wdfio_io_put_pending(io);
 	return;
 
 out_done:
@@ -816,7 +843,7 @@ int wdfio_blk_init(void)
 			  offsetof(struct wdfio_bio_io, bio), BIOSET_NEED_BVECS);
 	if (err)
 		return err;
-	err = bioset_init(&wdfio_chain_bs, WDFIO_BIO_POOL, 0,
+	err = bioset_init(&wdfio_extra_bs, WDFIO_BIO_POOL, 0,
 			  BIOSET_NEED_BVECS);
 	if (err)
 		goto out_exit_io_bs;
@@ -829,6 +856,6 @@ out_exit_io_bs:
 
 void wdfio_blk_exit(void)
 {
-	bioset_exit(&wdfio_chain_bs);
+	bioset_exit(&wdfio_extra_bs);
 	bioset_exit(&wdfio_io_bs);
 }
