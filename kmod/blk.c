@@ -4,11 +4,12 @@
  * wdfio_request_io_done().
  *
  * Each send gets an I/O context (struct wdfio_bio_io) in the front pad of its
- * first bio, from wdfio's private bio_set: no allocation of its own. The
- * first bio is the parent: further bios (a transfer larger than the device
- * takes in one bio) are chained to it and submitted before it, so its end_io
- * runs once, after all of them, with the first error. Trim has no data for
- * the parent: it is ended by hand after its chained discards. The context owns the
+ * first bio, from wdfio's private bio_set: no allocation of its own. A
+ * transfer larger than the device takes in one bio gets further bios from a
+ * second bio_set. Every bio of a send counts in @pending and records the
+ * first error in the context itself (bio_chain() would let a driver that
+ * sets bi_status on success overwrite a sibling's error); the last one to
+ * end reports the send, once. The context owns the
  * bios and any bounce pages until then, independently of the request: that
  * is what lets a later version complete a timed-out request early.
  *
@@ -49,10 +50,15 @@
  * @bounce: bounce pages, or NULL when @src is used in place
  * @nr_bounce: number of @bounce pages
  * @inline_bounce: storage for @bounce when few pages are needed
- * @bio: the parent bio; must be last (the bio_set's front pad ends here)
+ * @pending: bios not ended yet, plus one while the sender builds them
+ * @status: the first error of any of the bios
+ * @bio: the first bio; must be last (the bio_set's front pad ends here).
+ *	Its memory holds the context, so it is put only when @pending ends.
  */
 struct wdfio_bio_io {
 	struct wdfio_request *req;
+	atomic_t pending;
+	blk_status_t status;
 	void *src;
 	size_t len;
 	bool read;
@@ -64,7 +70,7 @@ struct wdfio_bio_io {
 };
 
 static struct bio_set wdfio_io_bs;	/* parents: front pad = I/O context */
-static struct bio_set wdfio_chain_bs;	/* further bios of a split transfer */
+static struct bio_set wdfio_extra_bs;	/* further bios of a send */
 
 /* ------------------------------------------------------------------ */
 /* Limits and checks                                                   */
@@ -243,11 +249,11 @@ static void wdfio_bounce_copy(struct wdfio_bio_io *io, bool to_bounce)
 /* ------------------------------------------------------------------ */
 /* Completion                                                          */
 
-static void wdfio_blk_end_io(struct bio *bio)
+/* The last bio of a send has ended: report it. */
+static void wdfio_blk_io_end(struct wdfio_bio_io *io)
 {
-	struct wdfio_bio_io *io = container_of(bio, struct wdfio_bio_io, bio);
 	struct wdfio_request *req = io->req;
-	blk_status_t sts = bio->bi_status;
+	blk_status_t sts = io->status;
 	size_t len = io->len;
 
 	if (!sts && io->read && len) {
@@ -257,8 +263,35 @@ static void wdfio_blk_end_io(struct bio *bio)
 			invalidate_kernel_vmap_range(io->src, len);
 	}
 	wdfio_bounce_free(io);
-	bio_put(bio);
+	bio_put(&io->bio);
 	wdfio_request_io_done(req, wdfio_ntstatus_from_blk(sts), sts ? 0 : len);
+}
+
+static void wdfio_io_put_pending(struct wdfio_bio_io *io)
+{
+	if (atomic_dec_and_test(&io->pending))
+		wdfio_blk_io_end(io);
+}
+
+/* bi_end_io of every bio of a send. Any context. */
+static void wdfio_blk_bio_end(struct bio *bio)
+{
+	struct wdfio_bio_io *io = bio->bi_private;
+
+	/* First error wins; later ones and successes leave it alone. */
+	if (bio->bi_status)
+		cmpxchg(&io->status, BLK_STS_OK, bio->bi_status);
+	if (bio != &io->bio)
+		bio_put(bio);
+	wdfio_io_put_pending(io);
+}
+
+static void wdfio_io_submit(struct wdfio_bio_io *io, struct bio *bio)
+{
+	bio->bi_private = io;
+	bio->bi_end_io = wdfio_blk_bio_end;
+	atomic_inc(&io->pending);
+	submit_bio(bio);
 }
 
 static struct wdfio_bio_io *wdfio_io_alloc(struct wdfio_request *req,
@@ -276,28 +309,23 @@ static struct wdfio_bio_io *wdfio_io_alloc(struct wdfio_request *req,
 	io = container_of(bio, struct wdfio_bio_io, bio);
 	/* The front pad is not initialised by the bio_set. */
 	io->req = req;
+	atomic_set(&io->pending, 1);
+	io->status = BLK_STS_OK;
 	io->src = NULL;
 	io->len = 0;
 	io->read = false;
 	io->vmap = false;
 	io->bounce = NULL;
 	io->nr_bounce = 0;
-	bio->bi_end_io = wdfio_blk_end_io;
 	return io;
 }
 
-static struct bio *wdfio_chain_alloc(struct wdfio_bio_io *io,
+static struct bio *wdfio_extra_alloc(struct wdfio_bio_io *io,
 				     unsigned int nr_vecs, blk_opf_t opf,
 				     gfp_t gfp)
 {
 	return bio_alloc_bioset(io->bio.bi_bdev, nr_vecs, opf, gfp,
-				&wdfio_chain_bs);
-}
-
-static void wdfio_chain_submit(struct wdfio_bio_io *io, struct bio *bio)
-{
-	bio_chain(bio, &io->bio);
-	submit_bio(bio);
+				&wdfio_extra_bs);
 }
 
 /* ------------------------------------------------------------------ */
@@ -359,26 +387,22 @@ static void wdfio_blk_rw(struct wdfio_request *req, struct wdfio_format *f,
 		flush_kernel_vmap_range(io->src, len);
 	}
 
-	/*
-	 * The parent carries the first chunk and is submitted last; further
-	 * chunks are chained to it, so its end_io runs once, after them all.
-	 */
+	/* The first bio carries the first chunk; each is submitted when full. */
 	bio = &io->bio;
 	for (;;) {
 		size_t chunk = wdfio_next_chunk(io, t, pos, &nr_segs);
 
 		bio->bi_iter.bi_sector = (f->offset + pos) >> SECTOR_SHIFT;
 		wdfio_bio_add_range(io, bio, pos, chunk);
-		if (bio != &io->bio)
-			wdfio_chain_submit(io, bio);
+		wdfio_io_submit(io, bio);
 		pos += chunk;
 		if (pos >= len)
 			break;
 		wdfio_next_chunk(io, t, pos, &nr_segs);
 		/* GFP_NOIO: waits on the bio_set's mempool, never fails. */
-		bio = wdfio_chain_alloc(io, nr_segs, opf, gfp);
+		bio = wdfio_extra_alloc(io, nr_segs, opf, gfp);
 	}
-	submit_bio(&io->bio);
+	wdfio_io_put_pending(io);
 	return;
 
 out_free_io:
@@ -401,7 +425,8 @@ static void wdfio_blk_flush(struct wdfio_request *req, struct wdfio_target *t,
 		wdfio_request_io_done(req, STATUS_INSUFFICIENT_RESOURCES, 0);
 		return;
 	}
-	submit_bio(&io->bio);
+	wdfio_io_submit(io, &io->bio);
+	wdfio_io_put_pending(io);
 }
 
 static NTSTATUS wdfio_trim_ranges(struct wdfio_target *t,
@@ -447,11 +472,11 @@ static void wdfio_discard_range(struct wdfio_bio_io *io, struct wdfio_target *t,
 {
 	while (n) {
 		u32 chunk = min_t(u64, n, t->max_discard);
-		struct bio *bio = wdfio_chain_alloc(io, 0, REQ_OP_DISCARD, gfp);
+		struct bio *bio = wdfio_extra_alloc(io, 0, REQ_OP_DISCARD, gfp);
 
 		bio->bi_iter.bi_sector = off >> SECTOR_SHIFT;
 		bio->bi_iter.bi_size = chunk;
-		wdfio_chain_submit(io, bio);
+		wdfio_io_submit(io, bio);
 		off += chunk;
 		n -= chunk;
 	}
@@ -485,7 +510,8 @@ static void wdfio_blk_trim(struct wdfio_request *req, struct wdfio_target *t,
 	for (i = 0; i < nr; i++)
 		wdfio_discard_range(io, t, ranges[i].StartingOffset,
 				    ranges[i].LengthInBytes, gfp);
-	bio_endio(&io->bio);
+	/* The first bio carries no discard: it is never submitted. */
+	wdfio_io_put_pending(io);
 }
 
 static NTSTATUS wdfio_blk_query_property(struct wdfio_target *t,
@@ -591,7 +617,7 @@ int wdfio_blk_init(void)
 			  offsetof(struct wdfio_bio_io, bio), BIOSET_NEED_BVECS);
 	if (err)
 		return err;
-	err = bioset_init(&wdfio_chain_bs, WDFIO_BIO_POOL, 0,
+	err = bioset_init(&wdfio_extra_bs, WDFIO_BIO_POOL, 0,
 			  BIOSET_NEED_BVECS);
 	if (err)
 		goto out_exit_io_bs;
@@ -604,6 +630,6 @@ out_exit_io_bs:
 
 void wdfio_blk_exit(void)
 {
-	bioset_exit(&wdfio_chain_bs);
+	bioset_exit(&wdfio_extra_bs);
 	bioset_exit(&wdfio_io_bs);
 }
