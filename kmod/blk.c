@@ -15,8 +15,8 @@
  *
  * Buffers are used in place when the device can take them: kmalloc/linear
  * memory or vmalloc memory whose address and length meet the device's DMA
- * alignment. Anything else (misaligned, module data, ...) is bounced through
- * pages wdfio allocates, never handed over misaligned.
+ * alignment and logical block size. Anything else (misaligned, module data,
+ * ...) is bounced through pages wdfio allocates, never handed over misaligned.
  *
  * A timed send is detachable: a timeout or cancel completes it to its owner
  * at once, while its bios go on (a bio cannot be recalled). Its data then
@@ -208,7 +208,12 @@ NTSTATUS wdfio_blk_check_rw(struct wdfio_dev *dev, u64 offset, size_t len,
 	return STATUS_SUCCESS;
 }
 
-/* Can the device DMA to/from @ptr..@ptr+@len as it is? */
+/*
+ * Can the device take @ptr..@ptr+@len as it is? @mask covers the DMA
+ * alignment and the logical block size: with the address aligned to a block,
+ * every page segment is whole blocks, which some drivers (null_blk with 4 KiB
+ * blocks) assume; the block layer only promises DMA alignment.
+ */
 static bool wdfio_blk_in_place(const void *ptr, size_t len, u32 dma_mask)
 {
 	const char *last = (const char *)ptr + len - 1;
@@ -522,7 +527,8 @@ static void wdfio_blk_rw(struct wdfio_request *req, struct wdfio_format *f,
 	}
 	/* A detachable send never lets the device see the caller's pages. */
 	in_place = !detachable &&
-		   wdfio_blk_in_place(f->data.ptr, len, dev->dma_mask);
+		   wdfio_blk_in_place(f->data.ptr, len,
+				      dev->dma_mask | (dev->lbs - 1));
 	nr_pages = in_place ?
 		DIV_ROUND_UP(offset_in_page(f->data.ptr) + len, PAGE_SIZE) :
 		DIV_ROUND_UP(len, PAGE_SIZE);
