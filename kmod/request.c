@@ -60,24 +60,31 @@ static void wdfio_request_timeout(struct work_struct *work);
 /* Windows' epoch (1601-01-01 UTC) is this many seconds before Unix's. */
 #define WDFIO_EPOCH_DELTA_SEC	11644473600LL
 
-/* Delay until a WDF timeout (100 ns units; < 0 relative, > 0 absolute). */
-static unsigned long wdfio_timeout_delay(LONGLONG timeout)
+/* Nanoseconds until a WDF timeout (100 ns units; < 0 relative, > 0 absolute). */
+static s64 wdfio_timeout_ns(LONGLONG timeout)
 {
 	s64 ns;
 
 	if (timeout < 0) {
 		ns = timeout == S64_MIN ? S64_MAX : -timeout;
-		ns = ns > S64_MAX / 100 ? S64_MAX : ns * 100;
-	} else {
-		s64 abs_ns = (timeout - WDFIO_EPOCH_DELTA_SEC * 10000000LL);
-
-		abs_ns = abs_ns > S64_MAX / 100 ? S64_MAX : abs_ns * 100;
-		ns = abs_ns - ktime_get_real_ns();
-		if (ns <= 0)
-			return 0;
+		return ns > S64_MAX / 100 ? S64_MAX : ns * 100;
 	}
-	/* Round up: a timeout never fires early. */
-	return min_t(u64, DIV_ROUND_UP_ULL((u64)ns, NSEC_PER_SEC / HZ),
+	ns = timeout - WDFIO_EPOCH_DELTA_SEC * 10000000LL;
+	ns = ns > S64_MAX / 100 ? S64_MAX : ns * 100;
+	ns -= ktime_get_real_ns();
+	return ns > 0 ? ns : 0;
+}
+
+/*
+ * Jiffies to wait for @ns: rounded up, plus one because the current jiffy
+ * is already partly gone. The timeout work also checks the monotonic clock
+ * and waits again if jiffies ran ahead of it, so a timeout never fires early.
+ */
+static unsigned long wdfio_ns_to_delay(s64 ns)
+{
+	if (ns <= 0)
+		return 0;
+	return min_t(u64, DIV_ROUND_UP_ULL((u64)ns, NSEC_PER_SEC / HZ) + 1,
 		     MAX_JIFFY_OFFSET);
 }
 
@@ -368,7 +375,8 @@ static NTSTATUS wdfio_request_submit(struct wdfio_request *req,
 	ULONG oflags = options ? options->Flags : 0;
 	bool timed = (oflags & WDF_REQUEST_SEND_OPTION_TIMEOUT) &&
 		     options->Timeout;
-	unsigned long delay = timed ? wdfio_timeout_delay(options->Timeout) : 0;
+	s64 ns = timed ? wdfio_timeout_ns(options->Timeout) : 0;
+	unsigned long delay = wdfio_ns_to_delay(ns);
 	enum wdfio_admit admit;
 	unsigned long flags;
 	NTSTATUS status;
@@ -402,6 +410,7 @@ static NTSTATUS wdfio_request_submit(struct wdfio_request *req,
 	if (timed) {
 		__set_bit(WDFIO_RQF_TIMER, &req->rflags);
 		__set_bit(WDFIO_RQF_DETACHABLE, &req->rflags);
+		req->deadline = ktime_add_ns(ktime_get(), ns);
 	}
 	if (oflags & WDF_REQUEST_SEND_OPTION_IGNORE_TARGET_STATE)
 		__set_bit(WDFIO_RQF_IGNORE_STATE, &req->rflags);
@@ -795,6 +804,14 @@ static void wdfio_request_timeout(struct work_struct *work)
 						 struct wdfio_request,
 						 timeout_work);
 
+	s64 left = ktime_to_ns(ktime_sub(req->deadline, ktime_get()));
+
+	/* Jiffies ran ahead of the monotonic clock: wait for the rest. */
+	if (left > 0) {
+		wdfio_queue_delayed_work(&req->timeout_work,
+					 wdfio_ns_to_delay(left));
+		return;
+	}
 	/* We hold the timeout's count: the request cannot complete under us. */
 	set_bit(WDFIO_RQF_TIMED_OUT, &req->rflags);
 	wdfio_request_cancel_io(req);

@@ -392,6 +392,7 @@ enum {
  *	a detachable send holds a reference on it
  * @timeout_work: the send's timeout; embedded, so a timed send never fails
  *	for lack of memory (WdfRequestAllocateTimer has nothing to do)
+ * @deadline: when the timeout of this send expires (monotonic clock)
  * @sent_entry: on @send_target's sent or pended list
  * @submit_node: on a per-CPU deferred submission list
  */
@@ -412,6 +413,7 @@ struct wdfio_request {
 	WDF_REQUEST_COMPLETION_PARAMS params;
 	struct wdfio_bio_io *io;
 	struct delayed_work timeout_work;
+	ktime_t deadline;
 	struct list_head sent_entry;
 	struct llist_node submit_node;
 };
