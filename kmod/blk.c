@@ -15,8 +15,8 @@
  *
  * Buffers are used in place when the device can take them: kmalloc/linear
  * memory or vmalloc memory whose address and length meet the device's DMA
- * alignment. Anything else (misaligned, module data, ...) is bounced through
- * pages wdfio allocates, never handed over misaligned.
+ * alignment and logical block size. Anything else (misaligned, module data,
+ * ...) is bounced through pages wdfio allocates, never handed over misaligned.
  *
  * wdfio_blk_start() runs only where sleeping is allowed (the sender's process
  * context, or wdfio's workqueue); submit_bio() may sleep.
@@ -129,7 +129,12 @@ NTSTATUS wdfio_blk_check_rw(struct wdfio_target *t, u64 offset, size_t len,
 	return STATUS_SUCCESS;
 }
 
-/* Can the device DMA to/from @ptr..@ptr+@len as it is? */
+/*
+ * Can the device take @ptr..@ptr+@len as it is? @mask covers the DMA
+ * alignment and the logical block size: with the address aligned to a block,
+ * every page segment is whole blocks, which some drivers (null_blk with 4 KiB
+ * blocks) assume; the block layer only promises DMA alignment.
+ */
 static bool wdfio_blk_in_place(const void *ptr, size_t len, u32 dma_mask)
 {
 	const char *last = (const char *)ptr + len - 1;
@@ -366,7 +371,8 @@ static void wdfio_blk_rw(struct wdfio_request *req, struct wdfio_format *f,
 		wdfio_request_io_done(req, STATUS_SUCCESS, 0);
 		return;
 	}
-	in_place = wdfio_blk_in_place(f->data.ptr, len, t->dma_mask);
+	in_place = wdfio_blk_in_place(f->data.ptr, len,
+				      t->dma_mask | (t->lbs - 1));
 	nr_pages = in_place ?
 		DIV_ROUND_UP(offset_in_page(f->data.ptr) + len, PAGE_SIZE) :
 		DIV_ROUND_UP(len, PAGE_SIZE);
