@@ -24,6 +24,7 @@
 
 #include <linux/blkdev.h>
 #include <linux/percpu.h>
+#include <linux/sched/task_stack.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
@@ -249,6 +250,21 @@ NTSTATUS wdfio_request_reuse(struct wdfio_request *req, NTSTATUS status)
 	return STATUS_SUCCESS;
 }
 
+/*
+ * A device that completes inside submit_bio() runs the completion routine,
+ * which may resend, which submits again, on the same stack: without a bound,
+ * a reuse loop on such a device overflows it. Past half the stack, the next
+ * submission goes to the workqueue and starts afresh.
+ */
+static bool wdfio_stack_low(void)
+{
+	unsigned long base = (unsigned long)task_stack_page(current);
+	unsigned long sp = current_stack_pointer;
+
+	/* Only meaningful on the task's own stack (we may sleep: we are). */
+	return sp > base && sp - base < THREAD_SIZE / 2;
+}
+
 /* Hand a sent request to the backend. */
 static void wdfio_request_dispatch(struct wdfio_request *req, gfp_t gfp)
 {
@@ -275,7 +291,7 @@ static void wdfio_request_start_io(struct wdfio_request *req)
 {
 	struct wdfio_submit_queue *q;
 
-	if (wdfio_can_sleep()) {
+	if (wdfio_can_sleep() && !wdfio_stack_low()) {
 		wdfio_request_dispatch(req, GFP_NOIO);
 		return;
 	}
