@@ -24,7 +24,7 @@
 
 #include <linux/blkdev.h>
 #include <linux/percpu.h>
-#include <linux/sched/task_stack.h>
+#include <linux/preempt.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
@@ -251,18 +251,18 @@ NTSTATUS wdfio_request_reuse(struct wdfio_request *req, NTSTATUS status)
 }
 
 /*
- * A device that completes inside submit_bio() runs the completion routine,
- * which may resend, which submits again, on the same stack: without a bound,
- * a reuse loop on such a device overflows it. Past half the stack, the next
- * submission goes to the workqueue and starts afresh.
+ * Completion routines run as at DISPATCH_LEVEL: a send from inside one is
+ * always handed to the workqueue. Submitting inline there would re-enter the
+ * block layer from its own completion (a plug being flushed, a device that
+ * completes inside submit_bio()) and, in a reuse loop, recurse without
+ * bound. The count is per CPU; the routine runs with migration disabled, so
+ * its own reads are exact, and a stale read elsewhere only defers a send.
  */
-static bool wdfio_stack_low(void)
-{
-	unsigned long base = (unsigned long)task_stack_page(current);
-	unsigned long sp = current_stack_pointer;
+static DEFINE_PER_CPU(unsigned int, wdfio_in_routine);
 
-	/* Only meaningful on the task's own stack (we may sleep: we are). */
-	return sp > base && sp - base < THREAD_SIZE / 2;
+static bool wdfio_submit_inline_ok(void)
+{
+	return wdfio_can_sleep() && !this_cpu_read(wdfio_in_routine);
 }
 
 /* Hand a sent request to the backend. */
@@ -291,7 +291,7 @@ static void wdfio_request_start_io(struct wdfio_request *req)
 {
 	struct wdfio_submit_queue *q;
 
-	if (wdfio_can_sleep() && !wdfio_stack_low()) {
+	if (wdfio_submit_inline_ok()) {
 		wdfio_request_dispatch(req, GFP_NOIO);
 		return;
 	}
@@ -550,9 +550,18 @@ static void wdfio_request_complete(struct wdfio_request *req)
 	spin_unlock_irqrestore(&req->lock, flags);
 
 	wdfio_target_sent_done(t, req);
-	if (routine)
+	if (routine) {
+		bool task = in_task();
+
+		if (task)
+			migrate_disable();
+		this_cpu_inc(wdfio_in_routine);
 		routine(wdfio_request_handle(req), wdfio_target_handle(t),
 			&req->params, ctx);
+		this_cpu_dec(wdfio_in_routine);
+		if (task)
+			migrate_enable();
+	}
 	if (sync)
 		complete(&sync->done);
 	wdfio_target_io_done(t);
