@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * ABI of /dev/wdfio_test, the control node of the wdfio selftest driver
+ * (selftests/kmod, wdfio_test.ko).
+ *
+ * Userspace fills in wdfio_test_run.name with one case name of
+ * WDFIO_TEST_CASES() and calls WDFIO_TEST_IOC_RUN. The driver runs the case
+ * to the end (every wait inside is bounded), then returns 0 with the verdict
+ * in @result and, on failure, the first failed check (file:line, expected
+ * and actual values) in @msg. The ioctl itself fails only when the request
+ * cannot be understood: -ENOENT for an unknown case name, -EFAULT, -EINTR.
+ *
+ * The case list is an X-macro shared by the driver (its table of case
+ * functions) and userspace (one kselftest TEST per case), so the two cannot
+ * drift: a case listed here without a kernel function fails the module
+ * build, and every case the module implements is run by userspace.
+ */
+#ifndef _UAPI_WDFIO_TEST_H
+#define _UAPI_WDFIO_TEST_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define WDFIO_TEST_DEVICE	"/dev/wdfio_test"
+
+#define WDFIO_TEST_NAME_LEN	64
+#define WDFIO_TEST_MSG_LEN	1024
+
+/* wdfio_test_run.result; the values are kselftest's exit codes */
+#define WDFIO_TEST_PASS		0
+#define WDFIO_TEST_FAIL		1
+#define WDFIO_TEST_SKIP		4
+
+/**
+ * struct wdfio_test_run - one case run
+ * @name: in: case name, NUL-terminated
+ * @result: out: WDFIO_TEST_PASS, WDFIO_TEST_FAIL or WDFIO_TEST_SKIP
+ * @duration_ms: out: wall time the case took
+ * @checks: out: number of checks the case made (a pass with 0 checks is
+ *	suspicious and reported as a failure by the driver)
+ * @msg: out: NUL-terminated diagnostics: the first failure (or skip
+ *	reason), then a count of further failures
+ */
+struct wdfio_test_run {
+	char name[WDFIO_TEST_NAME_LEN];
+	__u32 result;
+	__u32 duration_ms;
+	__u32 checks;
+	__u32 reserved;
+	char msg[WDFIO_TEST_MSG_LEN];
+};
+
+#define WDFIO_TEST_IOC_MAGIC	'W'
+#define WDFIO_TEST_IOC_RUN	_IOWR(WDFIO_TEST_IOC_MAGIC, 0x01, struct wdfio_test_run)
+
+/*
+ * X(name, timeout_s, description): every case of the suite, in run order.
+ * The nullb1 round trips run last: null_blk's memory-backed 4096 B mode
+ * corrupts memory when given bio segments that are not multiples of the
+ * block size, so a failure there should not take the other results down.
+ * @timeout_s is the userspace (kselftest harness) timeout, sized for a TCG
+ * guest; the driver bounds each of its own waits at 30 s.
+ */
+#define WDFIO_TEST_CASES(X)						\
+	X(env_devices, 60,						\
+	  "guest block devices have the sizes and block sizes of docs/design.md") \
+	X(rw_sync_nullb0, 600,						\
+	  "sync read/write round trips on /dev/nullb0: sizes x offsets x buffer kinds") \
+	X(rw_sync_nullb2, 600,						\
+	  "sync read/write round trips on /dev/nullb2 (hardirq completion)") \
+	X(rw_sync_vda, 600,						\
+	  "sync read/write round trips on /dev/vda (virtio-blk)")	\
+	X(rw_sync_tb0, 600,						\
+	  "sync read/write round trips on /dev/wdfio_tb0, no limit violations") \
+	X(rw_async_nullb0, 600,						\
+	  "async Format+Send round trips on /dev/nullb0: sizes x offsets x buffer kinds") \
+	X(rw_async_nullb2, 600,						\
+	  "async round trips on /dev/nullb2 (hardirq completion)")	\
+	X(rw_async_vda, 600,						\
+	  "async round trips on /dev/vda (virtio-blk)")		\
+	X(rw_async_tb0, 600,						\
+	  "async round trips on /dev/wdfio_tb0, no limit violations")	\
+	X(rw_split_tb0, 300,						\
+	  "1 MiB and 4 MiB transfers on wdfio_tb0 split within max_sectors/max_segments") \
+	X(rw_zero_length, 60,						\
+	  "0-byte read/write completes STATUS_SUCCESS, 0 bytes, device untouched") \
+	X(rw_no_routine, 60,						\
+	  "a request sent without completion routine completes silently") \
+	X(status_table_read, 120,					\
+	  "each injectable blk_status_t fails a read with the NTSTATUS of semantics.md") \
+	X(status_table_write, 120,					\
+	  "each injectable blk_status_t fails a write with the NTSTATUS of semantics.md") \
+	X(status_split_partial, 120,					\
+	  "one failed bio of a split transfer fails the whole request, 0 bytes") \
+	X(complete_once_1000, 300,					\
+	  "1000 concurrent async sends: each routine runs exactly once, own request") \
+	X(complete_once_lifo, 120,					\
+	  "16 held bios released LIFO: each completes exactly its own request once") \
+	X(complete_once_random, 120,					\
+	  "16 held bios released in random order: exactly-once, own request") \
+	X(complete_routine_cleared, 60,					\
+	  "the completion routine is cleared before it runs and by WdfRequestReuse") \
+	X(reuse_softirq_nullb0, 900,					\
+	  "100000 reuse+reformat+resend from the completion routine, softirq (nullb0)") \
+	X(reuse_hardirq_nullb2, 900,					\
+	  "10000 reuse+resend from the completion routine, hardirq (nullb2)") \
+	X(reuse_inline_nullb1, 900,					\
+	  "10000 reuse+resend from a routine running inside submit_bio (nullb1)") \
+	X(reuse_params, 60,						\
+	  "WdfRequestReuse parameter checks; reuse drops the format")	\
+	X(misuse_format_params, 60,					\
+	  "misaligned/negative/out-of-range offsets and lengths fail the format") \
+	X(misuse_bad_handles, 60,					\
+	  "NULL and wrong-type handles get STATUS_INVALID_HANDLE / FALSE") \
+	X(misuse_double_send, 60,					\
+	  "second send of a pending request fails; one completion")	\
+	X(misuse_unformatted_send, 60,					\
+	  "send of an unformatted or reused request: STATUS_REQUEST_NOT_ACCEPTED") \
+	X(misuse_closed_target, 60,					\
+	  "format/send/sync I/O on a closed target: STATUS_INVALID_DEVICE_STATE") \
+	X(misuse_sync_atomic, 60,					\
+	  "sync sends from atomic context fail STATUS_INVALID_DEVICE_REQUEST, no sleep") \
+	X(misuse_send_options, 60,					\
+	  "bad WDF_REQUEST_SEND_OPTIONS: FALSE + documented status")	\
+	X(misuse_reuse_pending, 60,					\
+	  "WdfRequestReuse/format of a pending request: STATUS_INVALID_DEVICE_STATE") \
+	X(misuse_wrong_target, 60,					\
+	  "send to another target than the format's: STATUS_INVALID_DEVICE_REQUEST") \
+	X(ioctl_length_info, 60,					\
+	  "IOCTL_DISK_GET_LENGTH_INFO equals the device size, sync and async") \
+	X(ioctl_alignment, 60,						\
+	  "IOCTL_STORAGE_QUERY_PROPERTY StorageAccessAlignmentProperty block sizes") \
+	X(ioctl_buffer_sizes, 60,					\
+	  "IOCTL input/output buffer too small, unknown property/action") \
+	X(ioctl_flush, 60,						\
+	  "IOCTL_DISK_FLUSH_CACHE succeeds and reaches wdfio_tb0 as a flush") \
+	X(ioctl_trim_tb0, 120,						\
+	  "DSM trim of two ranges on wdfio_tb0 zeroes exactly those ranges") \
+	X(ioctl_trim_unsupported, 60,					\
+	  "DSM trim on a device without discard: STATUS_NOT_SUPPORTED")	\
+	X(ioctl_unknown, 60,						\
+	  "unknown IOCTL code: STATUS_INVALID_DEVICE_REQUEST")		\
+	X(object_context, 60,						\
+	  "typed contexts are zeroed, sized, and map back to their object") \
+	X(object_callbacks_order, 60,					\
+	  "EvtCleanupCallback then EvtDestroyCallback, each exactly once") \
+	X(object_reference, 60,						\
+	  "WdfObjectReference keeps a deleted object until the last dereference") \
+	X(object_parent_child, 60,					\
+	  "deleting a parent deletes its children, children cleaned up first") \
+	X(object_delete_in_completion, 60,				\
+	  "deleting a request from its own completion routine")		\
+	X(object_delete_pending, 60,					\
+	  "deleting a pending request: routine still runs, destroy after I/O") \
+	X(object_double_delete, 60,					\
+	  "a second WdfObjectDelete is ignored")				\
+	X(object_attributes, 60,					\
+	  "bad WDF_OBJECT_ATTRIBUTES Size / ParentObject are rejected")	\
+	X(memory_create, 60,						\
+	  "WdfMemoryCreate/CreatePreallocated sizes, buffers and errors") \
+	X(memory_copy_to, 60,						\
+	  "WdfMemoryCopyToBuffer: 0 bytes, exact fit, overflow")	\
+	X(memory_copy_from, 60,						\
+	  "WdfMemoryCopyFromBuffer: 0 bytes, exact fit, overflow")	\
+	X(memory_assign, 60,						\
+	  "WdfMemoryAssignBuffer on preallocated and non-preallocated memory") \
+	X(memory_offsets, 60,						\
+	  "WDFMEMORY_OFFSET windows: bounds, overflow, length 0 = to the end") \
+	X(memory_held_by_format, 60,					\
+	  "a formatted request keeps its memory alive until reuse")	\
+	X(target_open_by_name, 60,					\
+	  "open by DECLARE_CONST_UNICODE_STRING and RtlInitUnicodeString names") \
+	X(target_open_errors, 60,					\
+	  "open errors: no such path, not a block device, already open, bad Size") \
+	X(target_share, 60,						\
+	  "ShareAccess 0 is exclusive: second open STATUS_SHARING_VIOLATION") \
+	X(target_existing_bdev, 120,					\
+	  "UseExistingDevice on a bdev the driver opened itself")	\
+	X(target_states, 60,						\
+	  "GetState/Start/Close/reopen; create/format on a closed target") \
+	X(target_readonly, 60,						\
+	  "write on a target opened for read only: STATUS_ACCESS_DENIED") \
+	X(target_completion_params, 60,					\
+	  "completion params in the routine and from WdfRequestGetCompletionParams") \
+	X(target_close_inflight, 120,					\
+	  "WdfIoTargetClose waits for held I/O; all 8 requests complete") \
+	X(target_delete_inflight, 120,					\
+	  "WdfObjectDelete of a target waits for held I/O")		\
+	X(rw_sync_nullb1, 600,						\
+	  "sync read/write round trips on /dev/nullb1 (4096 B blocks, inline completion)") \
+	X(rw_async_nullb1, 600,						\
+	  "async round trips on /dev/nullb1 (4096 B blocks, inline completion)")
+
+#endif /* _UAPI_WDFIO_TEST_H */
