@@ -17,7 +17,10 @@ else
 
 TOP      := $(CURDIR)
 KERNEL   ?= default
-KDIR     ?= $(shell $(TOP)/scripts/kdir.sh)
+# Evaluated once (kdir.sh prints a note when it falls back).
+ifeq ($(origin KDIR),undefined)
+KDIR     := $(shell $(TOP)/scripts/kdir.sh)
+endif
 BUILD    ?= $(TOP)/build
 
 .PHONY: all modules clean check run lint selftests compile_commands.json deps help
