@@ -6,6 +6,7 @@
 #   make run        build, boot a QEMU guest, show the sample moving data
 #   make check      build, boot a QEMU guest, run the selftest suite
 #   make check KERNEL=debug   the same on a KASAN/lockdep/kmemleak kernel
+#   make check TESTS=glob,... only the matching selftest cases
 #   make lint       checkpatch --strict, sparse (C=2) and W=1 on kmod/ and include/
 #
 # KDIR= selects the kernel build tree (default: the running kernel's, else the
@@ -43,7 +44,7 @@ run:
 
 check:
 	$(TOP)/scripts/deps.sh
-	$(TOP)/scripts/vm-run.sh --mode check --kernel $(KERNEL)
+	$(TOP)/scripts/vm-run.sh --mode check --kernel $(KERNEL) $(if $(TESTS),--tests $(TESTS))
 
 lint:
 	$(TOP)/scripts/lint.sh
@@ -56,5 +57,5 @@ clean:
 	rm -rf $(BUILD) compile_commands.json
 
 help:
-	@sed -n '3,13p' Makefile
+	@sed -n '3,14p' Makefile
 endif
