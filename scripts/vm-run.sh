@@ -188,6 +188,15 @@ if [[ -z $verdict_only ]]; then
 		-chardev "pipe,id=mon0,path=$out/monitor" -mon chardev=mon0,mode=readline
 		-kernel "$vmlinuz" -initrd "$out/initramfs.cpio.gz" -append "$cmdline")
 
+	# Never leave QEMU behind (Ctrl-C, errors): it runs in the background.
+	qpid='' drainer=''
+	stop_guest() {
+		[[ -z $qpid ]] || kill -TERM "$qpid" 2>/dev/null || true
+		[[ -z $drainer ]] || kill "$drainer" 2>/dev/null || true
+	}
+	trap stop_guest EXIT
+	trap 'exit 130' INT TERM
+
 	msg "booting $krel in QEMU (TCG, limit ${limit}s): $mode"
 	: >"$out/tap.log"
 	qstart=$SECONDS
@@ -269,6 +278,7 @@ if [[ -z $verdict_only ]]; then
 	wait "$qpid" || qrc=$?
 	kill "$drainer" 2>/dev/null || true
 	wait "$drainer" 2>/dev/null || true
+	qpid='' drainer=''
 	rm -f "$out"/monitor.{in,out}
 	wait "$streamer" || true
 	qtime=$((SECONDS - qstart))
