@@ -56,11 +56,22 @@ static void wdfio_format_release(struct wdfio_format *f)
 
 static void wdfio_request_dispose(struct wdfio_object *obj)
 {
+	struct wdfio_request *req = container_of(obj, struct wdfio_request, obj);
+	struct wdfio_format old = {};
+	unsigned long flags;
+
 	/*
 	 * A request deleted while sent keeps its format until the I/O is
 	 * done (the buffers are still in use); the last reference frees it.
 	 */
-	wdfio_request_unformat(container_of(obj, struct wdfio_request, obj));
+	spin_lock_irqsave(&req->lock, flags);
+	if (req->state != WDFIO_RQ_SENT) {
+		old = req->fmt;
+		memset(&req->fmt, 0, sizeof(req->fmt));
+		req->state = WDFIO_RQ_IDLE;
+	}
+	spin_unlock_irqrestore(&req->lock, flags);
+	wdfio_format_release(&old);
 }
 
 static void wdfio_request_release(struct wdfio_object *obj)
@@ -185,8 +196,7 @@ NTSTATUS wdfio_request_format(struct wdfio_request *req,
  * @req: the request
  *
  * KMDF releases the old format before it validates the new one, so a failed
- * format leaves the request unformatted; a sent request is left alone (its
- * format is released with its last reference). Also used at delete.
+ * format leaves the request unformatted; a sent request is left alone.
  *
  * Context: Any context.
  */
