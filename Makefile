@@ -6,6 +6,7 @@
 #   make run        build, boot a QEMU guest, show the sample moving data
 #   make check      build, boot a QEMU guest, run the selftest suite
 #   make check KERNEL=debug   the same on a KASAN/lockdep/kmemleak kernel
+#   make check TESTS=glob,... only the matching selftest cases
 #   make lint       checkpatch --strict, sparse (C=2) and W=1 on kmod/ and include/
 #
 # KDIR= selects the kernel build tree (default: the running kernel's, else the
@@ -17,7 +18,10 @@ else
 
 TOP      := $(CURDIR)
 KERNEL   ?= default
-KDIR     ?= $(shell $(TOP)/scripts/kdir.sh)
+# Evaluated once (kdir.sh prints a note when it falls back).
+ifeq ($(origin KDIR),undefined)
+KDIR     := $(shell $(TOP)/scripts/kdir.sh)
+endif
 BUILD    ?= $(TOP)/build
 
 .PHONY: all modules clean check run lint selftests compile_commands.json deps help
@@ -40,7 +44,7 @@ run:
 
 check:
 	$(TOP)/scripts/deps.sh
-	$(TOP)/scripts/vm-run.sh --mode check --kernel $(KERNEL)
+	$(TOP)/scripts/vm-run.sh --mode check --kernel $(KERNEL) $(if $(TESTS),--tests $(TESTS))
 
 lint:
 	$(TOP)/scripts/lint.sh
@@ -53,5 +57,5 @@ clean:
 	rm -rf $(BUILD) compile_commands.json
 
 help:
-	@sed -n '3,13p' Makefile
+	@sed -n '3,14p' Makefile
 endif

@@ -107,6 +107,8 @@ static void wdfio_request_dispose(struct wdfio_object *obj)
 	/*
 	 * A request deleted while sent keeps its format until the I/O is
 	 * done (the buffers are still in use); the last reference frees it.
+	 * Unlike wdfio_request_unformat(), the completion params stay: a
+	 * routine that deletes its request still reads the params it got.
 	 */
 	spin_lock_irqsave(&req->lock, flags);
 	if (req->state != WDFIO_RQ_SENT) {

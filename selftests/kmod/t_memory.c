@@ -301,13 +301,8 @@ int wt_memory_assign(struct wt *t)
 		      WdfIoTargetFormatRequestForRead(target, request, pre,
 						      NULL, &off)))
 		goto out;
-	WdfRequestSetCompletionRoutine(request, wt_io_complete, io);
-	if (!T_TRUE(t, WdfRequestSend(request, target, NULL), "status 0x%08X",
-		    (u32)WdfRequestGetStatus(request)) ||
-	    !wt_io_wait(t, io))
+	if (!wt_send_ok(t, request, target, io, SZ_4K))
 		goto out;
-	T_STATUS(t, STATUS_SUCCESS, io->params.IoStatus.Status);
-	T_EQ(t, SZ_4K, io->params.IoStatus.Information);
 	wt_verify(t, b.data, SZ_4K, off, seed, "new buffer");
 	wt_verify_byte(t, a.data, 512, WT_POISON_BYTE, "old buffer");
 	wt_buf_guards_ok(t, &a, "old buffer");
@@ -381,14 +376,8 @@ int wt_memory_offsets(struct wt *t)
 				       "memory after a refused format");
 			goto sync;
 		}
-		wt_io_reset(io);
-		WdfRequestSetCompletionRoutine(request, wt_io_complete, io);
-		if (!T_TRUE(t, WdfRequestSend(request, target, NULL),
-			    "status 0x%08X", (u32)WdfRequestGetStatus(request)) ||
-		    !wt_io_wait(t, io))
+		if (!wt_send_ok(t, request, target, io, cases[i].bytes))
 			goto sync;
-		T_STATUS(t, STATUS_SUCCESS, io->params.IoStatus.Status);
-		T_EQ(t, cases[i].bytes, io->params.IoStatus.Information);
 		T_EQ(t, cases[i].off, io->params.Parameters.Read.Offset);
 		T_EQ(t, cases[i].bytes, io->params.Parameters.Read.Length);
 		wt_verify_byte(t, buf, cases[i].off, WT_POISON_BYTE,
@@ -485,14 +474,9 @@ int wt_memory_held_by_format(struct wt *t)
 			WdfObjectDelete(m);
 			break;
 		}
-		if (pass == 2) {
-			wt_io_reset(io);
-			WdfRequestSetCompletionRoutine(request, wt_io_complete,
-						       io);
-			if (!T_TRUE(t, WdfRequestSend(request, target, NULL),
-				    "send") || !wt_io_wait(t, io))
-				break;
-			T_STATUS(t, STATUS_SUCCESS, io->params.IoStatus.Status);
+		if (pass == 2 && !wt_send_ok(t, request, target, io, 512)) {
+			WdfObjectDelete(m);
+			break;
 		}
 		WdfObjectDelete(m);
 		T_EQ(t, base, atomic_read(&wt_mem_destroyed));

@@ -22,22 +22,6 @@ static NTSTATUS wt_format(WDFIOTARGET target, WDFREQUEST request, bool write,
 	return wt_format_rw(target, request, write, memory, NULL, off);
 }
 
-/* Send, wait for the routine, expect success with @len bytes */
-static bool wt_send_ok(struct wt *t, WDFREQUEST request, WDFIOTARGET target,
-		       struct wt_io *io, size_t len)
-{
-	wt_io_reset(io);
-	WdfRequestSetCompletionRoutine(request, wt_io_complete, io);
-	if (!T_TRUE(t, WdfRequestSend(request, target, NULL), "status 0x%08X",
-		    (u32)WdfRequestGetStatus(request)))
-		return false;
-	if (!wt_io_wait(t, io))
-		return false;
-	return T_EQ(t, 1, atomic_read(&io->calls)) &&
-	       T_STATUS(t, STATUS_SUCCESS, io->params.IoStatus.Status) &&
-	       T_EQ(t, len, io->params.IoStatus.Information);
-}
-
 struct wt_bad_fmt {
 	enum wt_dev_id dev;
 	LONGLONG off;		/* from the start; see end_relative */
@@ -407,20 +391,19 @@ out:
 int wt_misuse_unformatted_send(struct wt *t)
 {
 	WDF_REQUEST_REUSE_PARAMS reuse;
-	WDFIOTARGET target = NULL;
-	WDFREQUEST request = NULL;
-	WDFMEMORY memory = NULL;
+	struct wt_fix f;
+	WDFIOTARGET target;
+	WDFREQUEST request;
+	WDFMEMORY memory;
 	struct wt_io *io;
-	void *buf;
 
 	wt_quiet_verifier(t);
-	io = wt_io_alloc(t);
-	if (!io)
-		return 0;
-	if (!NT_SUCCESS(wt_open_rw(t, &wt_devs[WT_NULLB0], &target)) ||
-	    !NT_SUCCESS(wt_request(t, target, &request)) ||
-	    !NT_SUCCESS(wt_memory(t, 512, &memory, &buf)))
+	if (!wt_fix_open(t, &f, WT_NULLB0, 512))
 		goto out;
+	target = f.target;
+	request = f.request;
+	memory = f.memory;
+	io = f.io;
 
 	wt_set_where(t, "new request, no routine");
 	T_SEND_FAILS(t, request, target, NULL, STATUS_REQUEST_NOT_ACCEPTED);
@@ -447,11 +430,7 @@ int wt_misuse_unformatted_send(struct wt *t)
 	T_STATUS(t, STATUS_REQUEST_NOT_ACCEPTED, WdfRequestGetStatus(request));
 	T_EQ(t, 0, atomic_read(&io->calls));
 out:
-	wt_set_where(t, "cleanup");
-	wt_delete(t, request);
-	wt_delete(t, memory);
-	wt_delete_target(t, target);
-	wt_io_free(t, io);
+	wt_fix_close(t, &f);
 	return 0;
 }
 
@@ -680,42 +659,28 @@ int wt_misuse_send_options(struct wt *t)
 		  "SEND_AND_FORGET of a driver-created request" },
 	};
 	WDF_REQUEST_SEND_OPTIONS options;
-	WDFIOTARGET target = NULL;
-	WDFREQUEST request = NULL;
-	WDFMEMORY memory = NULL;
-	struct wt_io *io;
+	struct wt_fix f;
 	unsigned int i;
-	void *buf;
 
 	wt_quiet_verifier(t);
-	io = wt_io_alloc(t);
-	if (!io)
-		return 0;
-	if (!NT_SUCCESS(wt_open_rw(t, &wt_devs[WT_NULLB0], &target)) ||
-	    !NT_SUCCESS(wt_request(t, target, &request)) ||
-	    !NT_SUCCESS(wt_memory(t, 512, &memory, &buf)))
+	if (!wt_fix_open(t, &f, WT_NULLB0, 512) ||
+	    !T_STATUS(t, STATUS_SUCCESS,
+		      wt_format(f.target, f.request, false, f.memory, 0)))
 		goto out;
-	if (!T_STATUS(t, STATUS_SUCCESS,
-		      wt_format(target, request, false, memory, 0)))
-		goto out;
-	wt_io_reset(io);
-	WdfRequestSetCompletionRoutine(request, wt_io_complete, io);
+	wt_io_reset(f.io);
+	WdfRequestSetCompletionRoutine(f.request, wt_io_complete, f.io);
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		wt_set_where(t, "%s", bad[i].what);
 		WDF_REQUEST_SEND_OPTIONS_INIT(&options, bad[i].flags);
 		options.Size -= bad[i].size_delta;
-		T_SEND_FAILS(t, request, target, &options, bad[i].status);
+		T_SEND_FAILS(t, f.request, f.target, &options, bad[i].status);
 	}
 	wt_set_where(t, "good send after the refused ones");
-	T_EQ(t, 0, atomic_read(&io->calls));
-	wt_send_ok(t, request, target, io, 512);
+	T_EQ(t, 0, atomic_read(&f.io->calls));
+	wt_send_ok(t, f.request, f.target, f.io, 512);
 out:
-	wt_set_where(t, "cleanup");
-	wt_delete(t, request);
-	wt_delete(t, memory);
-	wt_delete_target(t, target);
-	wt_io_free(t, io);
+	wt_fix_close(t, &f);
 	return 0;
 }
 

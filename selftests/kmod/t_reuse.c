@@ -283,30 +283,27 @@ int wt_reuse_params(struct wt *t)
 {
 	WDF_REQUEST_COMPLETION_PARAMS params;
 	WDF_REQUEST_REUSE_PARAMS reuse;
-	WDFIOTARGET target = NULL;
-	WDFREQUEST request = NULL;
-	WDFMEMORY memory = NULL;
+	WDFIOTARGET target;
+	WDFREQUEST request;
+	struct wt_fix f;
 	struct wt_io *io;
 	LONGLONG off = 0;
 	NTSTATUS status;
-	void *buf;
 
 	wt_quiet_verifier(t);
-	io = wt_io_alloc(t);
-	if (!io)
-		return 0;
-	if (!NT_SUCCESS(wt_open_rw(t, &wt_devs[WT_NULLB0], &target)) ||
-	    !NT_SUCCESS(wt_request(t, target, &request)) ||
-	    !NT_SUCCESS(wt_memory(t, 512, &memory, &buf)))
+	if (!wt_fix_open(t, &f, WT_NULLB0, 512))
 		goto out;
+	target = f.target;
+	request = f.request;
+	io = f.io;
 
 	wt_set_where(t, "reuse of a new request");
 	WDF_REQUEST_REUSE_PARAMS_INIT(&reuse, WDF_REQUEST_REUSE_NO_FLAGS,
 				      STATUS_SUCCESS);
 	T_STATUS(t, STATUS_SUCCESS, WdfRequestReuse(request, &reuse));
 
-	status = WdfIoTargetFormatRequestForRead(target, request, memory, NULL,
-						 &off);
+	status = WdfIoTargetFormatRequestForRead(target, request, f.memory,
+						 NULL, &off);
 	if (!T_STATUS(t, STATUS_SUCCESS, status))
 		goto out;
 
@@ -326,14 +323,8 @@ int wt_reuse_params(struct wt *t)
 
 	/* The failed reuses changed nothing: the format is still there */
 	wt_set_where(t, "send after the failed reuses");
-	WdfRequestSetCompletionRoutine(request, wt_io_complete, io);
-	if (!T_TRUE(t, WdfRequestSend(request, target, NULL), "status 0x%08X",
-		    (u32)WdfRequestGetStatus(request)))
+	if (!wt_send_ok(t, request, target, io, 512))
 		goto out;
-	if (!wt_io_wait(t, io))
-		goto out;
-	T_STATUS(t, STATUS_SUCCESS, io->params.IoStatus.Status);
-	T_EQ(t, 512, io->params.IoStatus.Information);
 
 	wt_set_where(t, "after a good reuse");
 	WDF_REQUEST_REUSE_PARAMS_INIT(&reuse, WDF_REQUEST_REUSE_NO_FLAGS,
@@ -353,10 +344,6 @@ int wt_reuse_params(struct wt *t)
 	T_STATUS(t, STATUS_REQUEST_NOT_ACCEPTED, WdfRequestGetStatus(request));
 	T_EQ(t, 0, atomic_read(&io->calls));
 out:
-	wt_set_where(t, "cleanup");
-	wt_delete(t, request);
-	wt_delete(t, memory);
-	wt_delete_target(t, target);
-	wt_io_free(t, io);
+	wt_fix_close(t, &f);
 	return 0;
 }

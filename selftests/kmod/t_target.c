@@ -394,12 +394,7 @@ int wt_target_states(struct wt *t)
 		      WdfIoTargetFormatRequestForRead(target, request, memory,
 						      NULL, &off)))
 		goto out;
-	WdfRequestSetCompletionRoutine(request, wt_io_complete, io);
-	if (T_TRUE(t, WdfRequestSend(request, target, NULL), "status 0x%08X",
-		   (u32)WdfRequestGetStatus(request)) && wt_io_wait(t, io)) {
-		T_STATUS(t, STATUS_SUCCESS, io->params.IoStatus.Status);
-		T_EQ(t, 512, io->params.IoStatus.Information);
-	}
+	wt_send_ok(t, request, target, io, 512);
 	r2 = NULL;
 	if (T_STATUS(t, STATUS_SUCCESS,
 		     WdfRequestCreate(WDF_NO_OBJECT_ATTRIBUTES, target, &r2)))
@@ -510,14 +505,11 @@ int wt_target_completion_params(struct wt *t)
 
 		wt_set_where(t, "async %s with a window {1024, 4096}",
 			     write ? "write" : "read");
-		wt_io_reset(io);
 		status = wt_format_rw(target, request, write, memory, &win,
 				      off);
 		if (!T_STATUS(t, STATUS_SUCCESS, status))
 			continue;
-		WdfRequestSetCompletionRoutine(request, wt_io_complete, io);
-		if (!T_TRUE(t, WdfRequestSend(request, target, NULL), "send") ||
-		    !wt_io_wait(t, io))
+		if (!wt_send_wait(t, request, target, io))
 			continue;
 		T_EQ(t, sizeof(WDF_REQUEST_COMPLETION_PARAMS), io->params.Size);
 		T_EQ(t, write ? WdfRequestTypeWrite : WdfRequestTypeRead,
@@ -542,14 +534,11 @@ int wt_target_completion_params(struct wt *t)
 	}
 
 	wt_set_where(t, "async IOCTL_DISK_GET_LENGTH_INFO");
-	wt_io_reset(io);
 	if (T_STATUS(t, STATUS_SUCCESS,
 		     WdfIoTargetFormatRequestForIoctl(target, request,
 						      IOCTL_DISK_GET_LENGTH_INFO,
 						      NULL, NULL, out, NULL))) {
-		WdfRequestSetCompletionRoutine(request, wt_io_complete, io);
-		if (T_TRUE(t, WdfRequestSend(request, target, NULL), "send") &&
-		    wt_io_wait(t, io)) {
+		if (wt_send_wait(t, request, target, io)) {
 			T_EQ(t, WdfRequestTypeDeviceControl, io->params.Type);
 			T_EQ(t, IOCTL_DISK_GET_LENGTH_INFO,
 			     io->params.Parameters.Ioctl.IoControlCode);
@@ -605,13 +594,10 @@ int wt_target_completion_params(struct wt *t)
 	if (!NT_SUCCESS(wt_request(t, tb, &request)))
 		goto out;
 	wdfio_tb_fail_next(WT_TB, 1, WDFIO_TB_STS_IOERR);
-	wt_io_reset(io);
 	if (T_STATUS(t, STATUS_SUCCESS,
 		     WdfIoTargetFormatRequestForRead(tb, request, memory, &win,
 						     &off))) {
-		WdfRequestSetCompletionRoutine(request, wt_io_complete, io);
-		if (T_TRUE(t, WdfRequestSend(request, tb, NULL), "send") &&
-		    wt_io_wait(t, io)) {
+		if (wt_send_wait(t, request, tb, io)) {
 			T_STATUS(t, STATUS_IO_DEVICE_ERROR,
 				 io->params.IoStatus.Status);
 			T_EQ(t, 0, io->params.IoStatus.Information);

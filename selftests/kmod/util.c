@@ -561,6 +561,47 @@ bool wt_send_fails(struct wt *t, const char *file, int line,
 			       expected, WdfRequestGetStatus(request));
 }
 
+bool wt_send_wait(struct wt *t, WDFREQUEST request, WDFIOTARGET target,
+		  struct wt_io *io)
+{
+	wt_io_reset(io);
+	WdfRequestSetCompletionRoutine(request, wt_io_complete, io);
+	if (!T_TRUE(t, WdfRequestSend(request, target, WDF_NO_SEND_OPTIONS),
+		    "status 0x%08X", (u32)WdfRequestGetStatus(request)))
+		return false;
+	return wt_io_wait(t, io) && T_EQ(t, 1, atomic_read(&io->calls)) &&
+	       T_PTR(t, request, io->request);
+}
+
+bool wt_send_ok(struct wt *t, WDFREQUEST request, WDFIOTARGET target,
+		struct wt_io *io, size_t len)
+{
+	return wt_send_wait(t, request, target, io) &&
+	       T_STATUS(t, STATUS_SUCCESS, io->params.IoStatus.Status) &&
+	       T_EQ(t, len, io->params.IoStatus.Information);
+}
+
+bool wt_fix_open(struct wt *t, struct wt_fix *f, enum wt_dev_id id,
+		 size_t size)
+{
+	memset(f, 0, sizeof(*f));
+	f->io = wt_io_alloc(t);
+	return f->io && NT_SUCCESS(wt_open_rw(t, &wt_devs[id], &f->target)) &&
+	       NT_SUCCESS(wt_request(t, f->target, &f->request)) &&
+	       NT_SUCCESS(wt_memory(t, size, &f->memory, &f->buf));
+}
+
+void wt_fix_close(struct wt *t, struct wt_fix *f)
+{
+	wt_set_where(t, "cleanup");
+	wt_delete(t, f->request);
+	wt_delete(t, f->memory);
+	wt_delete_target(t, f->target);
+	if (f->io)
+		wt_io_free(t, f->io);
+	memset(f, 0, sizeof(*f));
+}
+
 NTSTATUS wt_request(struct wt *t, WDFIOTARGET target, WDFREQUEST *request)
 {
 	NTSTATUS status;

@@ -271,6 +271,37 @@ bool wt_send_fails(struct wt *t, const char *file, int line,
 	wt_send_fails(t, __FILE__, __LINE__, request, target, options,	\
 		      expected)
 
+/*
+ * Set wt_io_complete with @io on @request, send it without options and
+ * wait: true when the routine ran, once, for this request.
+ */
+bool wt_send_wait(struct wt *t, WDFREQUEST request, WDFIOTARGET target,
+		  struct wt_io *io);
+/* ... and reported STATUS_SUCCESS with @len bytes */
+bool wt_send_ok(struct wt *t, WDFREQUEST request, WDFIOTARGET target,
+		struct wt_io *io, size_t len);
+
+/**
+ * struct wt_fix - the usual setup of a case
+ * @target: open read/write, shared
+ * @request: created for @target
+ * @memory: WdfMemoryCreate of the requested size
+ * @buf: its buffer
+ * @io: a completion context
+ */
+struct wt_fix {
+	WDFIOTARGET target;
+	WDFREQUEST request;
+	WDFMEMORY memory;
+	void *buf;
+	struct wt_io *io;
+};
+
+/* false (recorded) if any part could not be made; close it anyway */
+bool wt_fix_open(struct wt *t, struct wt_fix *f, enum wt_dev_id id,
+		 size_t size);
+void wt_fix_close(struct wt *t, struct wt_fix *f);
+
 /* Create a request for @target (no attributes), recording failures */
 NTSTATUS wt_request(struct wt *t, WDFIOTARGET target, WDFREQUEST *request);
 /* Create memory (default attributes), recording failures */
