@@ -361,7 +361,8 @@ void wdfio_request_start_io(struct wdfio_request *req)
 	(BIT(WDFIO_RQF_TIMER) | BIT(WDFIO_RQF_TIMED_OUT) |		\
 	 BIT(WDFIO_RQF_DETACHABLE) | BIT(WDFIO_RQF_IGNORE_STATE) |	\
 	 BIT(WDFIO_RQF_PENDED) | BIT(WDFIO_RQF_ABORT) |			\
-	 BIT(WDFIO_RQF_SWEPT) | BIT(WDFIO_RQF_COUNTED))
+	 BIT(WDFIO_RQF_SWEPT) | BIT(WDFIO_RQF_COUNTED) |		\
+	 BIT(WDFIO_RQF_IO_DONE))
 
 /*
  * Move a formatted request to SENT and hand it to the target and backend.
@@ -693,11 +694,16 @@ void wdfio_request_io_done(struct wdfio_request *req, NTSTATUS status,
 	req->information = information;
 	/*
 	 * A timeout still pending will not run: drop its count for it. One
-	 * that is running drops its own (it finds nothing left to cancel).
+	 * that is running either finds nothing left to cancel, or, if it is
+	 * re-arming itself, sees WDFIO_RQF_IO_DONE and takes its own work
+	 * back: whichever cancel_delayed_work() succeeds drops the count.
 	 */
-	if (test_bit(WDFIO_RQF_TIMER, &req->rflags) &&
-	    cancel_delayed_work(&req->timeout_work))
-		atomic_dec(&req->owners);
+	if (test_bit(WDFIO_RQF_TIMER, &req->rflags)) {
+		set_bit(WDFIO_RQF_IO_DONE, &req->rflags);
+		smp_mb__after_atomic();
+		if (cancel_delayed_work(&req->timeout_work))
+			atomic_dec(&req->owners);
+	}
 	wdfio_request_put_owner(req);
 }
 
@@ -808,10 +814,18 @@ static void wdfio_request_timeout(struct work_struct *work)
 
 	s64 left = ktime_to_ns(ktime_sub(req->deadline, ktime_get()));
 
-	/* Jiffies ran ahead of the monotonic clock: wait for the rest. */
+	/*
+	 * Jiffies ran ahead of the monotonic clock: wait for the rest, unless
+	 * the I/O finished meanwhile (see wdfio_request_io_done()); then the
+	 * count is dropped by whoever takes the re-armed work back.
+	 */
 	if (left > 0) {
 		wdfio_queue_delayed_work(&req->timeout_work,
 					 wdfio_ns_to_delay(left));
+		smp_mb__after_atomic();
+		if (test_bit(WDFIO_RQF_IO_DONE, &req->rflags) &&
+		    cancel_delayed_work(&req->timeout_work))
+			wdfio_request_put_owner(req);
 		return;
 	}
 	/* We hold the timeout's count: the request cannot complete under us. */

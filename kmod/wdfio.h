@@ -367,6 +367,7 @@ enum {
 	WDFIO_RQF_ABORT,	/* cancelled before the backend published I/O */
 	WDFIO_RQF_SWEPT,	/* visited by a Stop/Purge/Close cancel sweep */
 	WDFIO_RQF_COUNTED,	/* counted in the target's sent_count */
+	WDFIO_RQF_IO_DONE,	/* the backend reported: a timeout only finishes */
 };
 
 /**
