@@ -700,6 +700,7 @@ void wdfio_request_io_done(struct wdfio_request *req, NTSTATUS status,
 	 */
 	if (test_bit(WDFIO_RQF_TIMER, &req->rflags)) {
 		set_bit(WDFIO_RQF_IO_DONE, &req->rflags);
+		/* Pairs with the timeout work's re-arm before its test_bit */
 		smp_mb__after_atomic();
 		if (cancel_delayed_work(&req->timeout_work))
 			atomic_dec(&req->owners);
@@ -822,6 +823,10 @@ static void wdfio_request_timeout(struct work_struct *work)
 	if (left > 0) {
 		wdfio_queue_delayed_work(&req->timeout_work,
 					 wdfio_ns_to_delay(left));
+		/*
+		 * Pairs with wdfio_request_io_done()'s set_bit: see it or
+		 * let it take the re-armed work back.
+		 */
 		smp_mb__after_atomic();
 		if (test_bit(WDFIO_RQF_IO_DONE, &req->rflags) &&
 		    cancel_delayed_work(&req->timeout_work))

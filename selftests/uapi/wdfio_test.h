@@ -187,7 +187,7 @@ struct wdfio_test_run {
 	X(target_delete_inflight, 120,					\
 	  "WdfObjectDelete of a target waits for held I/O")		\
 	X(timeout_held_read, 120,					\
-	  "held read, 50 ms timeout: STATUS_IO_TIMEOUT by the deadline, late bio spares the buffer") \
+	  "held read, 50 ms timeout: IO_TIMEOUT by the deadline, late bio spares the buffer") \
 	X(timeout_held_write, 120,					\
 	  "held write + 50 ms timeout: device gets the data of send time, buffer untouched") \
 	X(timeout_held_split, 300,					\
