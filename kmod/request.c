@@ -857,7 +857,8 @@ int wdfio_request_init(void)
 {
 	int cpu;
 
-	wdfio_wq = alloc_workqueue("wdfio", WQ_MEM_RECLAIM | WQ_HIGHPRI, 0);
+	wdfio_wq = alloc_workqueue("wdfio", WQ_MEM_RECLAIM | WQ_HIGHPRI | WQ_PERCPU,
+				   0);
 	if (!wdfio_wq)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu) {

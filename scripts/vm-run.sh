@@ -4,18 +4,22 @@
 # Build wdfio for a kernel, boot it in QEMU (TCG) with a busybox initramfs,
 # run the guest side (scripts/guest/init) and turn the result into a verdict.
 #
-#   scripts/vm-run.sh --mode run|check|bench --kernel default|debug
+#   scripts/vm-run.sh --mode run|check|bench --kernel default|6.1|6.12|7.2|debug
 #                     [--tests FILTER] [--timeout SECONDS] [--append "ARGS"]
 #
 #   --mode run     load wdfio + wdfio_blkdemo, show what the sample did
 #   --mode check   run every static test program of selftests/user in the guest
 #   --mode bench   like check, for the programs whose name contains "bench"
-#   --kernel default  Debian's kernel (scripts/kdir.sh, /boot/vmlinuz-KREL)
+#   --kernel default  Debian's kernel (scripts/kdir.sh, /boot/vmlinuz-KREL);
+#                     6.1 is the same lane
+#   --kernel 6.12|7.2 Debian trixie's / sid's kernel, fetched and prepared
+#                     once into ~/.cache/wdfio/kernels (scripts/fetch-kernel.sh)
 #   --kernel debug    the KASAN/lockdep/kmemleak kernel (build-debug-kernel.sh)
 #   --tests FILTER    comma-separated globs: program names, else test case names
 #                     (passed to the programs as WDFIO_TESTS); see guest/init
 #   --timeout SECONDS hard limit for QEMU (default: check 25 min, debug 45 min,
 #                     run 5 min, debug run 15 min)
+# The modules are built with W=1; any compiler warning fails the run.
 #   --append ARGS     extra kernel command line (e.g. "wdfio.verifier=1")
 #   --verdict-only    do not build or boot: re-judge the artefacts of the last
 #                     run of this mode and kernel
@@ -57,14 +61,18 @@ while (($#)); do
 	esac
 done
 case $mode in run | check | bench) ;; *) die "--mode must be run, check or bench" ;; esac
-case $kernel in default | debug) ;; *) die "--kernel must be default or debug" ;; esac
+case $kernel in
+default | debug | 6.12 | 7.2) ;;
+6.1) kernel=default ;; # Debian bookworm's own kernel is the default lane
+*) die "--kernel must be default, 6.1, 6.12, 7.2 or debug" ;;
+esac
 [[ $tests =~ ^[][A-Za-z0-9_.*?,:/-]*$ ]] || die "--tests: only [A-Za-z0-9_.*?,:/-] and [] allowed (no spaces)"
 if [[ -z $limit ]]; then
 	case $mode-$kernel in
-	run-default) limit=300 ;;
 	run-debug) limit=900 ;;
-	*-default) limit=1500 ;;
+	run-*) limit=300 ;;
 	*-debug) limit=2700 ;;
+	*) limit=1500 ;;
 	esac
 fi
 [[ $limit =~ ^[0-9]+$ ]] || die "--timeout must be a number of seconds"
@@ -97,6 +105,15 @@ if [[ -z $verdict_only ]]; then
 		vmlinuz=$kdir/arch/x86/boot/bzImage
 		modroot=$kdir/modroot
 		;;
+	*)
+		msg "kernel $kernel: scripts/fetch-kernel.sh (cached after the first fetch)"
+		kcache=$("$here/fetch-kernel.sh" "$kernel" | tail -n1)
+		[[ -f $kcache/kernel.env ]] || die "fetch-kernel.sh $kernel gave no kernel.env in '$kcache'"
+		kdir=$(sed -n 's/^KDIR=//p' "$kcache/kernel.env")
+		krel=$(sed -n 's/^KREL=//p' "$kcache/kernel.env")
+		vmlinuz=$(sed -n 's/^VMLINUZ=//p' "$kcache/kernel.env")
+		modroot=$(sed -n 's/^MODROOT=//p' "$kcache/kernel.env")
+		;;
 	esac
 	[[ -r $vmlinuz ]] || die "cannot read $vmlinuz (Debian installs it 0600: run as root, or VMLINUZ=<readable copy>)"
 	[[ -d $modroot/lib/modules/$krel ]] || die "no $modroot/lib/modules/$krel"
@@ -114,11 +131,13 @@ if [[ -z $verdict_only ]]; then
 		--exclude='.*.cmd' --exclude='*.a' --exclude='modules.order' --exclude='Module.symvers' \
 		--exclude='.tmp_versions/' --exclude='compile_commands.json' \
 		"$top/" "$src/"
-	if ! make -C "$kdir" M="$src" modules >"$lane/modules.log" 2>&1; then
+	if ! make -C "$kdir" M="$src" W=1 -j"$(nproc)" modules >"$lane/modules.log" 2>&1; then
 		tail -n 60 "$lane/modules.log" >&2
 		die "module build failed for $krel (full log: $lane/modules.log)"
 	fi
-	grep -E 'warning:|error:' "$lane/modules.log" || true
+	if grep -E 'warning:|error:' "$lane/modules.log"; then
+		die "the W=1 module build for $krel has warnings (full log: $lane/modules.log)"
+	fi
 	mapfile -t kos < <(find "$src" -name '*.ko' -not -path "$src/build/*" | sort)
 	((${#kos[@]})) || die "the module build produced no .ko files"
 	for ko in "${kos[@]}"; do
