@@ -7,6 +7,8 @@
 #   make check      build, boot a QEMU guest, run the selftest suite
 #   make check KERNEL=debug   the same on a KASAN/lockdep/kmemleak kernel
 #   make check TESTS=glob,... only the matching selftest cases
+#   make bench      wdfio vs direct bio, interleaved in one boot (Debian's
+#                   kernel); ROUNDS=, BENCH_MS=, TESTS=row-globs; results/
 #   make lint       checkpatch --strict, sparse (C=2) and W=1 on kmod/ and include/
 #
 # KDIR= selects the kernel build tree (default: the running kernel's, else the
@@ -24,7 +26,7 @@ KDIR     := $(shell $(TOP)/scripts/kdir.sh)
 endif
 BUILD    ?= $(TOP)/build
 
-.PHONY: all modules clean check run lint selftests compile_commands.json deps help
+.PHONY: all modules clean check bench run lint selftests compile_commands.json deps help
 
 all: modules
 
@@ -46,6 +48,15 @@ check:
 	$(TOP)/scripts/deps.sh
 	$(TOP)/scripts/vm-run.sh --mode check --kernel $(KERNEL) $(if $(TESTS),--tests $(TESTS))
 
+BENCH_APPEND := $(strip $(if $(ROUNDS),wdfio_vm.bench_rounds=$(ROUNDS)) \
+			$(if $(BENCH_MS),wdfio_vm.bench_ms=$(BENCH_MS)))
+
+bench:
+	$(TOP)/scripts/deps.sh
+	$(TOP)/scripts/vm-run.sh --mode bench --kernel $(KERNEL) \
+		$(if $(TESTS),--tests $(TESTS)) \
+		$(if $(BENCH_APPEND),--append "$(BENCH_APPEND)")
+
 lint:
 	$(TOP)/scripts/lint.sh
 
@@ -57,5 +68,5 @@ clean:
 	rm -rf $(BUILD) compile_commands.json
 
 help:
-	@sed -n '3,14p' Makefile
+	@sed -n '3,16p' Makefile
 endif
