@@ -97,6 +97,8 @@ struct wb_thread {
 	u32 rnd;
 	u64 submitted;
 	u64 ns;
+	bool breakdown;
+	u64 phase_ns[WDFIO_BENCH_PHASES];
 	struct completion finished;
 };
 
@@ -232,6 +234,19 @@ static struct wb_slot *wb_get_slot(struct wb_thread *th)
 	}
 }
 
+/* F_BREAKDOWN: close the current step; returns the time for the next. */
+static u64 wb_phase(struct wb_thread *th, unsigned int i, u64 since)
+{
+	u64 now;
+
+	if (!th->breakdown)
+		return 0;
+	now = ktime_get_ns();
+	if (since)
+		th->phase_ns[i] += now - since;
+	return now;
+}
+
 /* ------------------------------------------------------------------ */
 /* Direct bio                                                          */
 
@@ -268,13 +283,16 @@ static void wb_direct_end(struct bio *bio)
 
 static void wb_direct_async(struct wb_thread *th, struct wb_slot *slot)
 {
+	u64 t = wb_phase(th, 0, 0);
 	struct bio *bio = wb_direct_bio(th, slot);
 
+	t = wb_phase(th, 0, t);
 	bio->bi_private = slot;
 	bio->bi_end_io = wb_direct_end;
 	if (th->ctx->timed)
 		mod_timer(&slot->timer, jiffies + WB_TIMEOUT_S * HZ);
 	submit_bio(bio);
+	wb_phase(th, 1, t);
 }
 
 static void wb_direct_sync_end(struct bio *bio)
@@ -333,8 +351,10 @@ static void wb_wdf_async(struct wb_thread *th, struct wb_slot *slot,
 	LONGLONG offset = wb_next_offset(th);
 	WDF_REQUEST_SEND_OPTIONS options;
 	WDF_REQUEST_REUSE_PARAMS rp;
+	u64 t = wb_phase(th, 0, 0);
 	WDFREQUEST req;
 	NTSTATUS status;
+	BOOLEAN sent;
 
 	if (reuse) {
 		req = slot->req;
@@ -349,19 +369,24 @@ static void wb_wdf_async(struct wb_thread *th, struct wb_slot *slot,
 		if (!NT_SUCCESS(status))
 			goto out_fail;
 	}
+	t = wb_phase(th, 0, t);
 	status = WdfIoTargetFormatRequestForRead(target, req, slot->mem, NULL,
 						 &offset);
 	if (!NT_SUCCESS(status))
 		goto out_delete;
+	t = wb_phase(th, 1, t);
 	WdfRequestSetCompletionRoutine(req, wb_wdf_done, slot);
+	t = wb_phase(th, 2, t);
 	if (th->ctx->timed) {
 		WDF_REQUEST_SEND_OPTIONS_INIT(&options,
 					      WDF_REQUEST_SEND_OPTION_TIMEOUT);
 		WDF_REQUEST_SEND_OPTIONS_SET_TIMEOUT(&options,
 			WDF_REL_TIMEOUT_IN_SEC(WB_TIMEOUT_S));
 	}
-	if (WdfRequestSend(req, target, th->ctx->timed ? &options :
-			   WDF_NO_SEND_OPTIONS))
+	sent = WdfRequestSend(req, target, th->ctx->timed ? &options :
+			      WDF_NO_SEND_OPTIONS);
+	wb_phase(th, 3, t);
+	if (sent)
 		return;
 	status = WdfRequestGetStatus(req);
 out_delete:
@@ -564,7 +589,10 @@ static int wb_check_run(struct wdfio_bench_run *run)
 	if (run->kind < WDFIO_BENCH_DIRECT_ASYNC ||
 	    run->kind >= WDFIO_BENCH_KIND_MAX)
 		return -EINVAL;
-	if (run->flags & ~(WDFIO_BENCH_F_TIMEOUT | WDFIO_BENCH_F_COUNT_ALLOCS))
+	if (run->flags & ~(WDFIO_BENCH_F_TIMEOUT | WDFIO_BENCH_F_COUNT_ALLOCS |
+			   WDFIO_BENCH_F_BREAKDOWN))
+		return -EINVAL;
+	if ((run->flags & WDFIO_BENCH_F_BREAKDOWN) && run->threads != 1)
 		return -EINVAL;
 	if (!run->bs || run->bs % PAGE_SIZE || run->bs > WB_MAX_BS)
 		return -EINVAL;
@@ -634,6 +662,7 @@ static int wb_run(struct wdfio_bench_run *run)
 		th->ctx = ctx;
 		th->cpu = i;
 		th->nr_slots = run->qd / run->threads;
+		th->breakdown = run->flags & WDFIO_BENCH_F_BREAKDOWN;
 		th->rnd = 0x9e3779b9u * (i + 1) ^ (u32)ktime_get_ns();
 		if (!th->rnd)
 			th->rnd = 1;
@@ -675,6 +704,7 @@ static int wb_run(struct wdfio_bench_run *run)
 		unsigned int s;
 
 		run->ns = max(run->ns, th->ns);
+		memcpy(run->phase_ns, th->phase_ns, sizeof(run->phase_ns));
 		for (s = 0; s < th->nr_slots; s++) {
 			struct wb_slot *slot = &th->slots[s];
 
@@ -728,6 +758,7 @@ static long wb_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	run->dev[sizeof(run->dev) - 1] = '\0';
 	run->ios = run->errors = run->ns = 0;
 	run->allocs = run->alloc_bytes = run->pages = 0;
+	memset(run->phase_ns, 0, sizeof(run->phase_ns));
 	memset(run->msg, 0, sizeof(run->msg));
 	ret = mutex_lock_interruptible(&wb_lock);
 	if (ret)

@@ -46,6 +46,16 @@ enum wdfio_bench_kind {
 /* Count slab allocations (kmem tracepoints) and page allocations
  * (PGALLOC vm events) during the run; slows the run down. */
 #define WDFIO_BENCH_F_COUNT_ALLOCS	0x2
+/*
+ * Time each step of the submission (ktime_get_ns() around each call; one
+ * thread): @phase_ns[] gets the totals. Direct async: [0] bio_alloc_bioset
+ * + bio_add_page, [1] submit_bio. wdfio async: [0] WdfRequestReuse or
+ * WdfRequestCreate, [1] WdfIoTargetFormatRequestForRead, [2]
+ * WdfRequestSetCompletionRoutine, [3] WdfRequestSend. With an inline
+ * completion (irqmode=0) the last step includes the completion.
+ */
+#define WDFIO_BENCH_F_BREAKDOWN		0x4
+#define WDFIO_BENCH_PHASES		4
 
 /**
  * struct wdfio_bench_run - one run of one side
@@ -63,6 +73,7 @@ enum wdfio_bench_kind {
  * @allocs: out: slab allocations during the run (F_COUNT_ALLOCS)
  * @alloc_bytes: out: bytes of those allocations (object sizes)
  * @pages: out: pages allocated from the buddy allocator (F_COUNT_ALLOCS)
+ * @phase_ns: out: time spent in each step (F_BREAKDOWN)
  * @msg: out: why the run failed, NUL-terminated
  */
 struct wdfio_bench_run {
@@ -80,6 +91,7 @@ struct wdfio_bench_run {
 	__u64 allocs;
 	__u64 alloc_bytes;
 	__u64 pages;
+	__u64 phase_ns[WDFIO_BENCH_PHASES];
 	char msg[256];
 };
 

@@ -246,6 +246,44 @@ static void run_alloc_row(const struct alloc_row *w, struct alloc_result *res)
 	       w->name, res->ios, res->allocs, res->bytes, res->pages);
 }
 
+/* Where a request's time goes (F_BREAKDOWN), irqmode=0, QD1, 4 KiB. */
+static const struct {
+	const char *name;
+	unsigned int kind;
+	const char *steps[WDFIO_BENCH_PHASES];
+} breakdown_rows[] = {
+	{ "breakdown_direct", WDFIO_BENCH_DIRECT_ASYNC,
+	  { "bio_alloc_bioset+add_page", "submit_bio+end_io" } },
+	{ "breakdown_wdf_new", WDFIO_BENCH_WDF_ASYNC_NEW,
+	  { "WdfRequestCreate", "Format", "SetCompletionRoutine",
+	    "WdfRequestSend+completion" } },
+	{ "breakdown_wdf_reuse", WDFIO_BENCH_WDF_ASYNC_REUSE,
+	  { "WdfRequestReuse", "Format", "SetCompletionRoutine",
+	    "WdfRequestSend+completion" } },
+};
+#define NR_BREAKDOWN (int)(sizeof(breakdown_rows) / sizeof(breakdown_rows[0]))
+
+static char breakdown_text[NR_BREAKDOWN][512];
+
+static int run_breakdown(int i)
+{
+	struct wdfio_bench_run r;
+	size_t len = 0;
+	int p;
+
+	if (do_run(WDFIO_BENCH_NB_IRQ0, breakdown_rows[i].kind,
+		   WDFIO_BENCH_F_BREAKDOWN, 4096, 1, 1, &r))
+		return 0;
+	for (p = 0; p < WDFIO_BENCH_PHASES && breakdown_rows[i].steps[p]; p++)
+		len += snprintf(breakdown_text[i] + len,
+				sizeof(breakdown_text[i]) - len, "%s%s %.0f",
+				p ? ", " : "", breakdown_rows[i].steps[p],
+				(double)r.phase_ns[p] / r.ios);
+	printf("#   %s (ns per I/O, timer overhead included): %s\n",
+	       breakdown_rows[i].name, breakdown_text[i]);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	const char *base = strrchr(argv[0], '/');
@@ -277,6 +315,8 @@ int main(int argc, char **argv)
 		plan += selected(rows[i].name);
 	for (i = 0; i < narows; i++)
 		plan += selected(alloc_rows[i].name);
+	for (i = 0; i < NR_BREAKDOWN; i++)
+		plan += selected(breakdown_rows[i].name);
 	uname(&uts);
 	printf("# wdfio_bench%s: %d rounds x %u ms per run, kernel %s, %ld CPUs\n",
 	       smoke ? " (smoke: 64 I/Os per run)" : "", nrounds, run_ms,
@@ -314,6 +354,17 @@ int main(int argc, char **argv)
 		       alloc_rows[i].name);
 		failed += !ares[i].ok;
 	}
+	printf("# time per step, %s, QD1, 4 KiB:\n", WDFIO_BENCH_NB_IRQ0);
+	for (i = 0; i < NR_BREAKDOWN; i++) {
+		int ok;
+
+		if (!selected(breakdown_rows[i].name))
+			continue;
+		ok = run_breakdown(i);
+		printf("%s %d %s\n", ok ? "ok" : "not ok", ++tap_n,
+		       breakdown_rows[i].name);
+		failed += !ok;
+	}
 	close(fd);
 
 	/* The table (markdown) and the machine-readable lines. */
@@ -339,6 +390,13 @@ int main(int argc, char **argv)
 			printf("# | %s | %s | %.3f | %.0f | %.3f |\n",
 			       alloc_rows[i].name, alloc_rows[i].desc,
 			       ares[i].allocs, ares[i].bytes, ares[i].pages);
+	printf("#\n");
+	printf("# | time per step (ns per I/O) | steps |\n");
+	printf("# |---|---|\n");
+	for (i = 0; i < NR_BREAKDOWN; i++)
+		if (breakdown_text[i][0])
+			printf("# | %s | %s |\n", breakdown_rows[i].name,
+			       breakdown_text[i]);
 	printf("# bench-table-end\n");
 
 	printf("# bench-csv: row,device,bs,qd,threads,flags,unit,rounds,direct_median,wdfio_median,ratio_median,ratio_halfrange,delta_ns_median,direct_min,direct_max,wdfio_min,wdfio_max\n");
