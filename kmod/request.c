@@ -125,6 +125,7 @@ static void wdfio_request_release(struct wdfio_object *obj)
 	struct wdfio_request *req = container_of(obj, struct wdfio_request, obj);
 
 	wdfio_format_release(&req->fmt);
+	wdfio_blk_io_cache_free(req);
 }
 
 static const struct wdfio_obj_ops wdfio_request_ops = {

@@ -396,6 +396,10 @@ enum {
  * @deadline: when the timeout of this send expires (monotonic clock)
  * @sent_entry: on @send_target's sent or pended list
  * @submit_node: on a per-CPU deferred submission list
+ * @io_cache: the I/O context (and first bio) of the last send, kept for the
+ *	next one when that send was not detachable: a reused request sends
+ *	without allocating. Touched only by the backend between a send and
+ *	its completion, and freed with the request.
  */
 struct wdfio_request {
 	struct wdfio_object obj;
@@ -417,6 +421,7 @@ struct wdfio_request {
 	ktime_t deadline;
 	struct list_head sent_entry;
 	struct llist_node submit_node;
+	struct wdfio_bio_io *io_cache;
 };
 
 static inline struct wdfio_request *wdfio_request_from_handle(WDFREQUEST h)
@@ -495,6 +500,7 @@ void wdfio_blk_start(struct wdfio_request *req, gfp_t gfp);
 bool wdfio_blk_detach(struct wdfio_bio_io *io, struct wdfio_request *req);
 void wdfio_blk_io_get(struct wdfio_bio_io *io);
 void wdfio_blk_io_put(struct wdfio_bio_io *io);
+void wdfio_blk_io_cache_free(struct wdfio_request *req);
 void wdfio_blk_drain(void);
 int wdfio_blk_init(void);
 void wdfio_blk_exit(void);
