@@ -108,7 +108,8 @@ NTSTATUS wdfio_target_open(struct wdfio_target *t,
 		goto out_unlock;
 
 	spin_lock_irqsave(&t->lock, flags);
-	t->dev = dev;
+	/* Formats read it without the lock (wdfio_bind_format()). */
+	smp_store_release(&t->dev, dev);
 	t->state = WdfIoTargetStarted;
 	spin_unlock_irqrestore(&t->lock, flags);
 out_unlock:
@@ -220,10 +221,13 @@ void wdfio_target_close(struct wdfio_target *t, WDF_IO_TARGET_STATE state)
 
 	spin_lock_irqsave(&t->lock, flags);
 	dev = t->dev;
-	t->dev = NULL;
+	WRITE_ONCE(t->dev, NULL);
 	spin_unlock_irqrestore(&t->lock, flags);
-	if (dev)
+	if (dev) {
+		/* Formats read t->dev in an RCU read section, unlocked. */
+		synchronize_rcu();
 		wdfio_dev_put(dev);
+	}
 	mutex_unlock(&t->open_lock);
 }
 

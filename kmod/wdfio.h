@@ -274,7 +274,9 @@ void wdfio_dev_put(struct wdfio_dev *dev);
  * @owner: the module that created the target; pinned while @inflight is
  *	non-zero, so a driver cannot unload under its own completion routines
  * @open_lock: serializes open, close and reopen (process context)
- * @dev: the open device, or NULL while closed
+ * @dev: the open device, or NULL while closed; written under @lock, read
+ *	without it by formats inside an RCU read section (close waits for a
+ *	grace period before it releases the device)
  * @name: the UTF-8 path of the last by-name open, for Reopen
  * @reopen_write: that open asked for write access
  * @reopen_exclusive: that open was exclusive
