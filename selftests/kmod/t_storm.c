@@ -261,7 +261,11 @@ static int wt_sm_thread_fn(void *arg)
 			if (th->errors || th->sent >= target)
 				continue;
 			wt_sm_send(th, s);
-			if (atomic_read(&s->busy))
+			/*
+			 * A send that completed inside WdfRequestSend is
+			 * idle but unchecked: it needs another pass too.
+			 */
+			if (atomic_read(&s->busy) || s->unchecked)
 				any_busy = true;
 		}
 		if (th->errors || th->sent >= target)
