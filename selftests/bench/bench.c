@@ -37,6 +37,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/timer.h>
 #include <linux/uaccess.h>
@@ -51,7 +52,7 @@
 
 #define WB_MAX_THREADS	4
 #define WB_MAX_QD	256
-#define WB_MAX_BS	(1u << 20)
+#define WB_MAX_BS	SZ_1M
 #define WB_TIMEOUT_S	10
 /* Check the clock every this many submissions. */
 #define WB_CLOCK_EVERY	8
@@ -313,8 +314,10 @@ static void wb_direct_sync(struct wb_thread *th, struct wb_slot *slot)
 		submit_bio(bio);
 		if (!wait_for_completion_io_timeout(&done,
 						    WB_TIMEOUT_S * HZ)) {
-			/* Cannot happen on null_blk; leak the bio rather than
-			 * free it under the device. */
+			/*
+			 * Cannot happen on null_blk; leak the bio rather than
+			 * free it under the device.
+			 */
 			wb_slot_done(slot, false, -ETIMEDOUT);
 			return;
 		}
@@ -330,6 +333,18 @@ static void wb_direct_sync(struct wb_thread *th, struct wb_slot *slot)
 /* wdfio                                                               */
 
 static EVT_WDF_REQUEST_COMPLETION_ROUTINE wb_wdf_done;
+
+/* The send options of a run: a (never firing) timeout, or none. */
+static PWDF_REQUEST_SEND_OPTIONS wb_options(struct wb_thread *th,
+					    PWDF_REQUEST_SEND_OPTIONS options)
+{
+	if (!th->ctx->timed)
+		return WDF_NO_SEND_OPTIONS;
+	WDF_REQUEST_SEND_OPTIONS_INIT(options, WDF_REQUEST_SEND_OPTION_TIMEOUT);
+	WDF_REQUEST_SEND_OPTIONS_SET_TIMEOUT(options,
+					     WDF_REL_TIMEOUT_IN_SEC(WB_TIMEOUT_S));
+	return options;
+}
 
 static VOID wb_wdf_done(WDFREQUEST Request, WDFIOTARGET Target,
 			PWDF_REQUEST_COMPLETION_PARAMS Params,
@@ -377,14 +392,7 @@ static void wb_wdf_async(struct wb_thread *th, struct wb_slot *slot,
 	t = wb_phase(th, 1, t);
 	WdfRequestSetCompletionRoutine(req, wb_wdf_done, slot);
 	t = wb_phase(th, 2, t);
-	if (th->ctx->timed) {
-		WDF_REQUEST_SEND_OPTIONS_INIT(&options,
-					      WDF_REQUEST_SEND_OPTION_TIMEOUT);
-		WDF_REQUEST_SEND_OPTIONS_SET_TIMEOUT(&options,
-			WDF_REL_TIMEOUT_IN_SEC(WB_TIMEOUT_S));
-	}
-	sent = WdfRequestSend(req, target, th->ctx->timed ? &options :
-			      WDF_NO_SEND_OPTIONS);
+	sent = WdfRequestSend(req, target, wb_options(th, &options));
 	wb_phase(th, 3, t);
 	if (sent)
 		return;
@@ -410,15 +418,11 @@ static void wb_wdf_sync(struct wb_thread *th, struct wb_slot *slot)
 	status = WdfRequestReuse(slot->req, &rp);
 	if (NT_SUCCESS(status)) {
 		WDF_MEMORY_DESCRIPTOR_INIT_HANDLE(&desc, slot->mem, NULL);
-		if (th->ctx->timed) {
-			WDF_REQUEST_SEND_OPTIONS_INIT(&options,
-				WDF_REQUEST_SEND_OPTION_TIMEOUT);
-			WDF_REQUEST_SEND_OPTIONS_SET_TIMEOUT(&options,
-				WDF_REL_TIMEOUT_IN_SEC(WB_TIMEOUT_S));
-		}
 		status = WdfIoTargetSendReadSynchronously(th->ctx->target,
-				slot->req, &desc, &offset,
-				th->ctx->timed ? &options : NULL, &bytes);
+							  slot->req, &desc,
+							  &offset,
+							  wb_options(th, &options),
+							  &bytes);
 	}
 	wb_slot_done(slot, NT_SUCCESS(status) &&
 		     bytes == th->ctx->run->bs, status);
@@ -545,9 +549,9 @@ static int wb_slots_init(struct wb_ctx *ctx, struct wb_thread *th)
 		slot->buf = page_address(page);
 		timer_setup(&slot->timer, wb_direct_timeout, 0);
 		if (wdf) {
-			status = WdfMemoryCreatePreallocated(
-					WDF_NO_OBJECT_ATTRIBUTES, slot->buf,
-					run->bs, &slot->mem);
+			status = WdfMemoryCreatePreallocated(WDF_NO_OBJECT_ATTRIBUTES,
+							     slot->buf, run->bs,
+							     &slot->mem);
 			if (!NT_SUCCESS(status))
 				return -ENOMEM;
 		}
@@ -756,8 +760,13 @@ static long wb_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (copy_from_user(run, (void __user *)arg, sizeof(*run)))
 		goto out;
 	run->dev[sizeof(run->dev) - 1] = '\0';
-	run->ios = run->errors = run->ns = 0;
-	run->allocs = run->alloc_bytes = run->pages = 0;
+	/* The outputs start at zero. */
+	run->ios = 0;
+	run->errors = 0;
+	run->ns = 0;
+	run->allocs = 0;
+	run->alloc_bytes = 0;
+	run->pages = 0;
 	memset(run->phase_ns, 0, sizeof(run->phase_ns));
 	memset(run->msg, 0, sizeof(run->msg));
 	ret = mutex_lock_interruptible(&wb_lock);

@@ -23,8 +23,10 @@
 enum wdfio_bench_kind {
 	/* bio_alloc_bioset + submit_bio, bi_end_io (a private bio_set) */
 	WDFIO_BENCH_DIRECT_ASYNC = 1,
-	/* WdfRequestCreate + Format + SetCompletionRoutine + WdfRequestSend
-	 * per I/O; the routine deletes the request */
+	/*
+	 * WdfRequestCreate + Format + SetCompletionRoutine + WdfRequestSend
+	 * per I/O; the routine deletes the request
+	 */
 	WDFIO_BENCH_WDF_ASYNC_NEW,
 	/* one request per slot: WdfRequestReuse + Format + Set... + Send */
 	WDFIO_BENCH_WDF_ASYNC_REUSE,
@@ -43,8 +45,10 @@ enum wdfio_bench_kind {
  * wait_for_completion_io_timeout().
  */
 #define WDFIO_BENCH_F_TIMEOUT		0x1
-/* Count slab allocations (kmem tracepoints) and page allocations
- * (PGALLOC vm events) during the run; slows the run down. */
+/*
+ * Count slab allocations (kmem tracepoints) and page allocations
+ * (PGALLOC vm events) during the run; slows the run down.
+ */
 #define WDFIO_BENCH_F_COUNT_ALLOCS	0x2
 /*
  * Time each step of the submission (ktime_get_ns() around each call; one

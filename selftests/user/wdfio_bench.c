@@ -39,6 +39,7 @@
 #include "wdfio_bench.h"
 
 #define MAX_ROUNDS	51
+#define ARRAY_SIZE(a)	(int)(sizeof(a) / sizeof((a)[0]))
 
 struct row {
 	const char *name;
@@ -261,7 +262,8 @@ static const struct {
 	  { "WdfRequestReuse", "Format", "SetCompletionRoutine",
 	    "WdfRequestSend+completion" } },
 };
-#define NR_BREAKDOWN (int)(sizeof(breakdown_rows) / sizeof(breakdown_rows[0]))
+
+#define NR_BREAKDOWN ARRAY_SIZE(breakdown_rows)
 
 static char breakdown_text[NR_BREAKDOWN][512];
 
@@ -287,17 +289,17 @@ static int run_breakdown(int i)
 int main(int argc, char **argv)
 {
 	const char *base = strrchr(argv[0], '/');
-	struct result res[sizeof(rows) / sizeof(rows[0])];
-	struct alloc_result ares[sizeof(alloc_rows) / sizeof(alloc_rows[0])];
-	int nrows = sizeof(rows) / sizeof(rows[0]);
-	int narows = sizeof(alloc_rows) / sizeof(alloc_rows[0]);
+	struct result res[ARRAY_SIZE(rows)];
+	struct alloc_result ares[ARRAY_SIZE(alloc_rows)];
+	int nrows = ARRAY_SIZE(rows);
+	int narows = ARRAY_SIZE(alloc_rows);
 	int plan = 0, failed = 0, i, k;
 	struct utsname uts;
 	const char *env;
 
 	(void)argc;
 	base = base ? base + 1 : argv[0];
-	smoke = strstr(base, "smoke") != NULL;
+	smoke = !!strstr(base, "smoke");
 	filter = getenv("WDFIO_TESTS");
 	env = getenv("WDFIO_BENCH_ROUNDS");
 	if (env && atoi(env) > 0)
