@@ -354,8 +354,12 @@ static void wdfio_io_finish(struct wdfio_bio_io *io)
 /* The last bio of a send has ended: report it, unless it was detached. */
 static void wdfio_blk_io_end(struct wdfio_bio_io *io)
 {
-	/* Whoever clears @req reports; a detached send is already complete. */
-	struct wdfio_request *req = xchg(&io->req, NULL);
+	/*
+	 * Whoever clears @req reports; a detached send is already complete.
+	 * Only a detachable send has someone to race with.
+	 */
+	struct wdfio_request *req = io->detachable ? xchg(&io->req, NULL) :
+						     io->req;
 	blk_status_t sts = io->status;
 	size_t len = io->len;
 

@@ -455,14 +455,21 @@ void wdfio_target_io_done(struct wdfio_target *t, bool counted)
 {
 	unsigned long flags;
 
+	bool idle;
+
 	spin_lock_irqsave(&t->lock, flags);
-	if (counted && !--t->sent_count)
-		wake_up_all(&t->idle_wq);
+	idle = counted && !--t->sent_count;
 	if (!--t->inflight) {
-		wake_up_all(&t->idle_wq);
+		idle = true;
 		if (t->owner)
 			module_put(t->owner);
 	}
+	/*
+	 * At QD1 every I/O takes the counts to zero: wake only if someone
+	 * waits (wq_has_sleeper()'s barrier pairs with wait_event()'s).
+	 */
+	if (idle && wq_has_sleeper(&t->idle_wq))
+		wake_up_all(&t->idle_wq);
 	spin_unlock_irqrestore(&t->lock, flags);
 	wdfio_object_put(&t->obj);
 }
