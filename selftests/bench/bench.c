@@ -38,6 +38,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/sizes.h>
+#include <linux/refcount.h>
 #include <linux/slab.h>
 #include <linux/timer.h>
 #include <linux/uaccess.h>
@@ -591,7 +592,7 @@ static void wb_slots_exit(struct wb_thread *th)
 static int wb_check_run(struct wdfio_bench_run *run)
 {
 	if (run->kind < WDFIO_BENCH_DIRECT_ASYNC ||
-	    run->kind >= WDFIO_BENCH_KIND_MAX)
+	    run->kind >= WDFIO_BENCH_PRIMITIVES)
 		return -EINVAL;
 	if (run->flags & ~(WDFIO_BENCH_F_TIMEOUT | WDFIO_BENCH_F_COUNT_ALLOCS |
 			   WDFIO_BENCH_F_BREAKDOWN))
@@ -614,6 +615,57 @@ static int wb_check_run(struct wdfio_bench_run *run)
 	return 0;
 }
 
+#define WB_PRIM_LOOPS	20000
+
+/* WDFIO_BENCH_PRIMITIVES: ns per operation of the building blocks. */
+static int wb_primitives(struct wdfio_bench_run *run)
+{
+	static DEFINE_SPINLOCK(lock);
+	unsigned long flags;
+	refcount_t ref;
+	void *a, *b;
+	u64 t0;
+	unsigned int i;
+
+	a = kmalloc(SZ_4K, GFP_KERNEL);
+	b = kmalloc(SZ_4K, GFP_KERNEL);
+	if (!a || !b) {
+		kfree(a);
+		kfree(b);
+		return -ENOMEM;
+	}
+	memset(a, 1, SZ_4K);
+	refcount_set(&ref, 1);
+	t0 = ktime_get_ns();
+	for (i = 0; i < WB_PRIM_LOOPS; i++) {
+		spin_lock_irqsave(&lock, flags);
+		spin_unlock_irqrestore(&lock, flags);
+	}
+	run->phase_ns[0] = ktime_get_ns() - t0;
+	t0 = ktime_get_ns();
+	for (i = 0; i < WB_PRIM_LOOPS; i++) {
+		refcount_inc(&ref);
+		if (refcount_dec_and_test(&ref))
+			break;	/* never: the count goes back to 1 */
+	}
+	run->phase_ns[1] = ktime_get_ns() - t0;
+	t0 = ktime_get_ns();
+	for (i = 0; i < WB_PRIM_LOOPS; i++) {
+		memcpy(b, a, SZ_4K);
+		barrier();
+	}
+	run->phase_ns[2] = ktime_get_ns() - t0;
+	t0 = ktime_get_ns();
+	for (i = 0; i < WB_PRIM_LOOPS; i++)
+		ktime_get_ns();
+	run->phase_ns[3] = ktime_get_ns() - t0;
+	kfree(a);
+	kfree(b);
+	run->ios = WB_PRIM_LOOPS;
+	run->ns = 1;
+	return 0;
+}
+
 static int wb_run(struct wdfio_bench_run *run)
 {
 	bool count = run->flags & WDFIO_BENCH_F_COUNT_ALLOCS;
@@ -624,6 +676,8 @@ static int wb_run(struct wdfio_bench_run *run)
 	NTSTATUS status;
 	int err;
 
+	if (run->kind == WDFIO_BENCH_PRIMITIVES)
+		return wb_primitives(run);
 	err = wb_check_run(run);
 	if (err) {
 		snprintf(run->msg, sizeof(run->msg), "bad parameters");

@@ -34,6 +34,13 @@ enum wdfio_bench_kind {
 	WDFIO_BENCH_DIRECT_SYNC,
 	/* WdfRequestReuse + WdfIoTargetSendReadSynchronously (QD1) */
 	WDFIO_BENCH_WDF_SYNC,
+	/*
+	 * No I/O (@dev ignored): what the building blocks cost on this
+	 * machine, ns per operation in @phase_ns[]: [0] spin_lock_irqsave +
+	 * spin_unlock_irqrestore, [1] refcount_inc + refcount_dec_and_test,
+	 * [2] memcpy of 4 KiB, [3] ktime_get_ns()
+	 */
+	WDFIO_BENCH_PRIMITIVES,
 	WDFIO_BENCH_KIND_MAX,
 };
 

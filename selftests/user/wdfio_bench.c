@@ -266,6 +266,22 @@ static const struct {
 #define NR_BREAKDOWN ARRAY_SIZE(breakdown_rows)
 
 static char breakdown_text[NR_BREAKDOWN][512];
+static char primitives_text[256];
+
+/* What locks, atomics and copies cost on this machine (no I/O). */
+static int run_primitives(void)
+{
+	struct wdfio_bench_run r;
+
+	if (do_run("-", WDFIO_BENCH_PRIMITIVES, 0, 4096, 1, 1, &r))
+		return 0;
+	snprintf(primitives_text, sizeof(primitives_text),
+		 "spin_lock_irqsave+unlock %.0f, refcount inc+dec_and_test %.0f, memcpy 4 KiB %.0f, ktime_get_ns %.0f",
+		 (double)r.phase_ns[0] / r.ios, (double)r.phase_ns[1] / r.ios,
+		 (double)r.phase_ns[2] / r.ios, (double)r.phase_ns[3] / r.ios);
+	printf("#   primitives (ns per operation): %s\n", primitives_text);
+	return 1;
+}
 
 static int run_breakdown(int i)
 {
@@ -319,6 +335,7 @@ int main(int argc, char **argv)
 		plan += selected(alloc_rows[i].name);
 	for (i = 0; i < NR_BREAKDOWN; i++)
 		plan += selected(breakdown_rows[i].name);
+	plan += selected("primitives");
 	uname(&uts);
 	printf("# wdfio_bench%s: %d rounds x %u ms per run, kernel %s, %ld CPUs\n",
 	       smoke ? " (smoke: 64 I/Os per run)" : "", nrounds, run_ms,
@@ -367,6 +384,12 @@ int main(int argc, char **argv)
 		       breakdown_rows[i].name);
 		failed += !ok;
 	}
+	if (selected("primitives")) {
+		int ok = run_primitives();
+
+		printf("%s %d primitives\n", ok ? "ok" : "not ok", ++tap_n);
+		failed += !ok;
+	}
 	close(fd);
 
 	/* The table (markdown) and the machine-readable lines. */
@@ -399,6 +422,9 @@ int main(int argc, char **argv)
 		if (breakdown_text[i][0])
 			printf("# | %s | %s |\n", breakdown_rows[i].name,
 			       breakdown_text[i]);
+	if (primitives_text[0])
+		printf("# | primitives (ns per operation, no I/O) | %s |\n",
+		       primitives_text);
 	printf("# bench-table-end\n");
 
 	printf("# bench-csv: row,device,bs,qd,threads,flags,unit,rounds,direct_median,wdfio_median,ratio_median,ratio_halfrange,delta_ns_median,direct_min,direct_max,wdfio_min,wdfio_max\n");
