@@ -250,17 +250,24 @@ static void run_alloc_row(const struct alloc_row *w, struct alloc_result *res)
 /* Where a request's time goes (F_BREAKDOWN), irqmode=0, QD1, 4 KiB. */
 static const struct {
 	const char *name;
-	unsigned int kind;
+	unsigned int kind, flags;
 	const char *steps[WDFIO_BENCH_PHASES];
 } breakdown_rows[] = {
-	{ "breakdown_direct", WDFIO_BENCH_DIRECT_ASYNC,
+	{ "breakdown_direct", WDFIO_BENCH_DIRECT_ASYNC, 0,
 	  { "bio_alloc_bioset+add_page", "submit_bio+end_io" } },
-	{ "breakdown_wdf_new", WDFIO_BENCH_WDF_ASYNC_NEW,
+	{ "breakdown_wdf_new", WDFIO_BENCH_WDF_ASYNC_NEW, 0,
 	  { "WdfRequestCreate", "Format", "SetCompletionRoutine",
 	    "WdfRequestSend+completion" } },
-	{ "breakdown_wdf_reuse", WDFIO_BENCH_WDF_ASYNC_REUSE,
+	{ "breakdown_wdf_reuse", WDFIO_BENCH_WDF_ASYNC_REUSE, 0,
 	  { "WdfRequestReuse", "Format", "SetCompletionRoutine",
 	    "WdfRequestSend+completion" } },
+	{ "breakdown_direct_timed", WDFIO_BENCH_DIRECT_ASYNC,
+	  WDFIO_BENCH_F_TIMEOUT,
+	  { "bio_alloc_bioset+add_page", "mod_timer+submit_bio+end_io" } },
+	{ "breakdown_wdf_reuse_timed", WDFIO_BENCH_WDF_ASYNC_REUSE,
+	  WDFIO_BENCH_F_TIMEOUT,
+	  { "WdfRequestReuse", "Format", "SetCompletionRoutine",
+	    "WdfRequestSend(TIMEOUT)+completion" } },
 };
 
 #define NR_BREAKDOWN ARRAY_SIZE(breakdown_rows)
@@ -290,7 +297,8 @@ static int run_breakdown(int i)
 	int p;
 
 	if (do_run(WDFIO_BENCH_NB_IRQ0, breakdown_rows[i].kind,
-		   WDFIO_BENCH_F_BREAKDOWN, 4096, 1, 1, &r))
+		   breakdown_rows[i].flags | WDFIO_BENCH_F_BREAKDOWN, 4096, 1,
+		   1, &r))
 		return 0;
 	for (p = 0; p < WDFIO_BENCH_PHASES && breakdown_rows[i].steps[p]; p++)
 		len += snprintf(breakdown_text[i] + len,
