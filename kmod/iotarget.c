@@ -117,19 +117,6 @@ out_unlock:
 	return status;
 }
 
-/**
- * wdfio_target_dev() - the open device of a target
- * @t: the target
- *
- * Context: Any context. The caller keeps the result valid by holding a
- * request of @t in flight (Close waits for those) or by taking a reference.
- * Return: the device, or NULL if the target is not open.
- */
-struct wdfio_dev *wdfio_target_dev(struct wdfio_target *t)
-{
-	return READ_ONCE(t->dev);
-}
-
 /* Complete every pended request with @status; they never reached a device. */
 static void wdfio_target_flush_pended(struct wdfio_target *t, NTSTATUS status)
 {

@@ -143,8 +143,28 @@ void *wdfio_object_alloc(const struct wdfio_obj_ops *ops, size_t size,
 NTSTATUS wdfio_object_link(struct wdfio_object *obj,
 			   PWDF_OBJECT_ATTRIBUTES attr,
 			   struct wdfio_object *default_parent);
-void wdfio_object_get(struct wdfio_object *obj);
-void wdfio_object_put(struct wdfio_object *obj);
+void wdfio_object_free(struct wdfio_object *obj);
+
+/* Inline: a send takes and drops several references per I/O. */
+static inline void wdfio_object_get(struct wdfio_object *obj)
+{
+	refcount_inc(&obj->ref);
+}
+
+/**
+ * wdfio_object_put() - drop a reference
+ * @obj: the object
+ *
+ * The last reference runs EvtDestroyCallback(s) and frees the object.
+ *
+ * Context: Any context (destroy callbacks must not sleep, as in KMDF where
+ * they may run at DISPATCH_LEVEL).
+ */
+static inline void wdfio_object_put(struct wdfio_object *obj)
+{
+	if (refcount_dec_and_test(&obj->ref))
+		wdfio_object_free(obj);
+}
 void wdfio_object_delete(struct wdfio_object *obj);
 struct wdfio_object *wdfio_object_from_handle(WDFOBJECT handle);
 
@@ -491,7 +511,20 @@ NTSTATUS wdfio_target_admit(struct wdfio_target *t, struct wdfio_request *req,
 bool wdfio_target_unpend(struct wdfio_target *t, struct wdfio_request *req);
 void wdfio_target_sent_done(struct wdfio_target *t, struct wdfio_request *req);
 void wdfio_target_io_done(struct wdfio_target *t, bool counted_sent);
-struct wdfio_dev *wdfio_target_dev(struct wdfio_target *t);
+
+/**
+ * wdfio_target_dev() - the open device of a target
+ * @t: the target
+ *
+ * Context: Any context. The caller keeps the result valid by holding a
+ * request of @t in flight (Close waits for those), by an RCU read section
+ * (Close waits for a grace period) or by taking a reference.
+ * Return: the device, or NULL if the target is not open.
+ */
+static inline struct wdfio_dev *wdfio_target_dev(struct wdfio_target *t)
+{
+	return READ_ONCE(t->dev);
+}
 
 /* ------------------------------------------------------------------ */
 /* Block backend (blk.c)                                               */
