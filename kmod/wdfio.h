@@ -165,6 +165,7 @@ static inline void wdfio_object_put(struct wdfio_object *obj)
 	if (refcount_dec_and_test(&obj->ref))
 		wdfio_object_free(obj);
 }
+
 void wdfio_object_delete(struct wdfio_object *obj);
 struct wdfio_object *wdfio_object_from_handle(WDFOBJECT handle);
 
