@@ -195,12 +195,13 @@ NTSTATUS wdfio_object_link(struct wdfio_object *obj,
 	return STATUS_SUCCESS;
 }
 
-void wdfio_object_get(struct wdfio_object *obj)
-{
-	refcount_inc(&obj->ref);
-}
-
-static void wdfio_object_free(struct wdfio_object *obj)
+/**
+ * wdfio_object_free() - the last reference is gone (see wdfio_object_put())
+ * @obj: the object
+ *
+ * Context: Any context.
+ */
+void wdfio_object_free(struct wdfio_object *obj)
 {
 	struct wdfio_ctx *c = obj->ctx, *next;
 
@@ -225,21 +226,6 @@ static void wdfio_object_free(struct wdfio_object *obj)
 	}
 	obj->magic = WDFIO_OBJ_DEAD;
 	kfree(obj);
-}
-
-/**
- * wdfio_object_put() - drop a reference
- * @obj: the object
- *
- * The last reference runs EvtDestroyCallback(s) and frees the object.
- *
- * Context: Any context (destroy callbacks must not sleep, as in KMDF where
- * they may run at DISPATCH_LEVEL).
- */
-void wdfio_object_put(struct wdfio_object *obj)
-{
-	if (refcount_dec_and_test(&obj->ref))
-		wdfio_object_free(obj);
 }
 
 static void wdfio_object_unlink(struct wdfio_object *obj)

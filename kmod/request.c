@@ -88,14 +88,20 @@ static unsigned long wdfio_ns_to_delay(s64 ns)
 		     MAX_JIFFY_OFFSET);
 }
 
+/*
+ * Drop the references a format holds. @f is a copy (or is being freed): it
+ * is left as it is, which saves zeroing it on every reuse and reformat.
+ */
 static void wdfio_format_release(struct wdfio_format *f)
 {
-	wdfio_buf_release(&f->data);
-	wdfio_buf_release(&f->in);
-	wdfio_buf_release(&f->out);
+	if (f->data.mem)
+		wdfio_object_put(&f->data.mem->obj);
+	if (f->in.mem)
+		wdfio_object_put(&f->in.mem->obj);
+	if (f->out.mem)
+		wdfio_object_put(&f->out.mem->obj);
 	if (f->target)
 		wdfio_object_put(&f->target->obj);
-	memset(f, 0, sizeof(*f));
 }
 
 static void wdfio_request_dispose(struct wdfio_object *obj)
@@ -125,6 +131,7 @@ static void wdfio_request_release(struct wdfio_object *obj)
 	struct wdfio_request *req = container_of(obj, struct wdfio_request, obj);
 
 	wdfio_format_release(&req->fmt);
+	wdfio_blk_io_cache_free(req);
 }
 
 static const struct wdfio_obj_ops wdfio_request_ops = {
@@ -207,7 +214,7 @@ static void wdfio_params_from_format(PWDF_REQUEST_COMPLETION_PARAMS p,
  * wdfio_request_format() - bind a format to a request
  * @req: the request
  * @fmt: the new format; its references pass to the request on success and
- *	are released on failure
+ *	are released on failure: the caller must not use it afterwards
  *
  * Replaces (and releases) any previous format. The completion routine is
  * kept, as in KMDF.
@@ -233,7 +240,6 @@ NTSTATUS wdfio_request_format(struct wdfio_request *req,
 	req->state = WDFIO_RQ_FORMATTED;
 	wdfio_params_from_format(&req->params, &req->fmt);
 	spin_unlock_irqrestore(&req->lock, flags);
-	memset(fmt, 0, sizeof(*fmt));
 	wdfio_format_release(&old);
 	return STATUS_SUCCESS;
 }

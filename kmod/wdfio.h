@@ -143,8 +143,29 @@ void *wdfio_object_alloc(const struct wdfio_obj_ops *ops, size_t size,
 NTSTATUS wdfio_object_link(struct wdfio_object *obj,
 			   PWDF_OBJECT_ATTRIBUTES attr,
 			   struct wdfio_object *default_parent);
-void wdfio_object_get(struct wdfio_object *obj);
-void wdfio_object_put(struct wdfio_object *obj);
+void wdfio_object_free(struct wdfio_object *obj);
+
+/* Inline: a send takes and drops several references per I/O. */
+static inline void wdfio_object_get(struct wdfio_object *obj)
+{
+	refcount_inc(&obj->ref);
+}
+
+/**
+ * wdfio_object_put() - drop a reference
+ * @obj: the object
+ *
+ * The last reference runs EvtDestroyCallback(s) and frees the object.
+ *
+ * Context: Any context (destroy callbacks must not sleep, as in KMDF where
+ * they may run at DISPATCH_LEVEL).
+ */
+static inline void wdfio_object_put(struct wdfio_object *obj)
+{
+	if (refcount_dec_and_test(&obj->ref))
+		wdfio_object_free(obj);
+}
+
 void wdfio_object_delete(struct wdfio_object *obj);
 struct wdfio_object *wdfio_object_from_handle(WDFOBJECT handle);
 
@@ -274,7 +295,9 @@ void wdfio_dev_put(struct wdfio_dev *dev);
  * @owner: the module that created the target; pinned while @inflight is
  *	non-zero, so a driver cannot unload under its own completion routines
  * @open_lock: serializes open, close and reopen (process context)
- * @dev: the open device, or NULL while closed
+ * @dev: the open device, or NULL while closed; written under @lock, read
+ *	without it by formats inside an RCU read section (close waits for a
+ *	grace period before it releases the device)
  * @name: the UTF-8 path of the last by-name open, for Reopen
  * @reopen_write: that open asked for write access
  * @reopen_exclusive: that open was exclusive
@@ -396,6 +419,10 @@ enum {
  * @deadline: when the timeout of this send expires (monotonic clock)
  * @sent_entry: on @send_target's sent or pended list
  * @submit_node: on a per-CPU deferred submission list
+ * @io_cache: the I/O context (and first bio) of the last send, kept for the
+ *	next one when that send was not detachable: a reused request sends
+ *	without allocating. Touched only by the backend between a send and
+ *	its completion, and freed with the request.
  */
 struct wdfio_request {
 	struct wdfio_object obj;
@@ -417,6 +444,7 @@ struct wdfio_request {
 	ktime_t deadline;
 	struct list_head sent_entry;
 	struct llist_node submit_node;
+	struct wdfio_bio_io *io_cache;
 };
 
 static inline struct wdfio_request *wdfio_request_from_handle(WDFREQUEST h)
@@ -484,7 +512,20 @@ NTSTATUS wdfio_target_admit(struct wdfio_target *t, struct wdfio_request *req,
 bool wdfio_target_unpend(struct wdfio_target *t, struct wdfio_request *req);
 void wdfio_target_sent_done(struct wdfio_target *t, struct wdfio_request *req);
 void wdfio_target_io_done(struct wdfio_target *t, bool counted_sent);
-struct wdfio_dev *wdfio_target_dev(struct wdfio_target *t);
+
+/**
+ * wdfio_target_dev() - the open device of a target
+ * @t: the target
+ *
+ * Context: Any context. The caller keeps the result valid by holding a
+ * request of @t in flight (Close waits for those), by an RCU read section
+ * (Close waits for a grace period) or by taking a reference.
+ * Return: the device, or NULL if the target is not open.
+ */
+static inline struct wdfio_dev *wdfio_target_dev(struct wdfio_target *t)
+{
+	return READ_ONCE(t->dev);
+}
 
 /* ------------------------------------------------------------------ */
 /* Block backend (blk.c)                                               */
@@ -495,6 +536,7 @@ void wdfio_blk_start(struct wdfio_request *req, gfp_t gfp);
 bool wdfio_blk_detach(struct wdfio_bio_io *io, struct wdfio_request *req);
 void wdfio_blk_io_get(struct wdfio_bio_io *io);
 void wdfio_blk_io_put(struct wdfio_bio_io *io);
+void wdfio_blk_io_cache_free(struct wdfio_request *req);
 void wdfio_blk_drain(void);
 int wdfio_blk_init(void);
 void wdfio_blk_exit(void);

@@ -9,7 +9,9 @@
 #
 #   --mode run     load wdfio + wdfio_blkdemo, show what the sample did
 #   --mode check   run every static test program of selftests/user in the guest
-#   --mode bench   like check, for the programs whose name contains "bench"
+#   --mode bench   load wdfio + wdfio_bench, run the programs whose name
+#                  contains "bench" (Debian's kernel only); copy the results
+#                  (table, CSV) into results/
 #   --kernel default  Debian's kernel (scripts/kdir.sh, /boot/vmlinuz-KREL);
 #                     6.1 is the same lane
 #   --kernel 6.12|7.2 Debian trixie's / sid's kernel, fetched and prepared
@@ -18,7 +20,7 @@
 #   --tests FILTER    comma-separated globs: program names, else test case names
 #                     (passed to the programs as WDFIO_TESTS); see guest/init
 #   --timeout SECONDS hard limit for QEMU (default: check 25 min, debug 45 min,
-#                     run 5 min, debug run 15 min)
+#                     run 5 min, debug run 15 min, bench 15 min)
 # The modules are built with W=1; any compiler warning fails the run.
 #   --append ARGS     extra kernel command line (e.g. "wdfio.verifier=1")
 #   --verdict-only    do not build or boot: re-judge the artefacts of the last
@@ -66,11 +68,14 @@ default | debug | 6.12 | 7.2) ;;
 6.1) kernel=default ;; # Debian bookworm's own kernel is the default lane
 *) die "--kernel must be default, 6.1, 6.12, 7.2 or debug" ;;
 esac
+[[ $mode-$kernel != bench-debug ]] ||
+	die "no benchmarks on the debug kernel: KASAN and lockdep distort the ratios"
 [[ $tests =~ ^[][A-Za-z0-9_.*?,:/-]*$ ]] || die "--tests: only [A-Za-z0-9_.*?,:/-] and [] allowed (no spaces)"
 if [[ -z $limit ]]; then
 	case $mode-$kernel in
 	run-debug) limit=900 ;;
 	run-*) limit=300 ;;
+	bench-*) limit=900 ;;
 	*-debug) limit=2700 ;;
 	*) limit=1500 ;;
 	esac
@@ -171,7 +176,11 @@ if [[ -z $verdict_only ]]; then
 				die "$p is dynamically linked; the guest has no libc (link with -static)"
 			fi
 			case ${p##*/} in
-			*bench*) extras+=("$p=/bench/${p##*/}") ;;
+			*bench*)
+				extras+=("$p=/bench/${p##*/}")
+				# The check suite runs it as a smoke test (argv[0]).
+				[[ $mode != check ]] || extras+=("$p=/tests/${p##*/}_smoke")
+				;;
 			*) extras+=("$p=/tests/${p##*/}") ;;
 			esac
 		done
@@ -218,6 +227,7 @@ if [[ -z $verdict_only ]]; then
 
 	msg "booting $krel in QEMU (TCG, limit ${limit}s): $mode"
 	: >"$out/tap.log"
+	cut -d' ' -f1-3 /proc/loadavg >"$out/host-load"
 	qstart=$SECONDS
 	timeout --kill-after=10 "$limit" "${qemu[@]}" </dev/null >"$out/qemu.log" 2>&1 &
 	qpid=$!
@@ -305,6 +315,7 @@ if [[ -z $verdict_only ]]; then
 	printf '%s\n' "$qrc" >"$out/qemu.rc"
 	printf '%s\n' "$watchdog" >"$out/watchdog"
 	printf '%s\n' "$krel" >"$out/krel"
+	printf '%s %s\n' "$(cat "$out/host-load")" "$(cut -d' ' -f1-3 /proc/loadavg)" >"$out/host-load"
 else
 	[[ -f $out/qemu.rc && -f $out/tap.log && -f $out/console.log ]] ||
 		die "no artefacts of a previous run in $out"
@@ -419,6 +430,34 @@ check $((qrc != 33)) "host: QEMU exit status $qrc: $why"
 
 # 7. the guest said it was done
 check "$(ran grep -qx '# wdfio-guest-done' "$tap")" "host: guest-done marker"
+
+# ---- benchmark results ------------------------------------------------------------
+# The guest prints the table between "# bench-table-begin/end" and the CSV as
+# "# bench-csv: " / "# bench-alloc-csv: " lines (selftests/user/wdfio_bench.c).
+if [[ $mode == bench ]] && grep -q '^# bench-table-end$' "$tap"; then
+	results=$top/results
+	mkdir -p "$results"
+	stamp=$(date -u -r "$out/tap.log" +%Y%m%dT%H%M%SZ)
+	read -r l1 l5 l15 e1 e5 e15 <"$out/host-load" 2>/dev/null || true
+	meta="date $(date -u -r "$out/tap.log" '+%Y-%m-%d %H:%M UTC'), kernel $krel, QEMU TCG -smp 2,"
+	meta+=" host $(nproc) CPUs, load average at start ${l1:-?} ${l5:-?} ${l15:-?}, at end ${e1:-?} ${e5:-?} ${e15:-?}"
+	{
+		printf '# %s\n' "$meta"
+		sed -n 's/^# bench-csv: //p' "$tap"
+		echo
+		sed -n 's/^# bench-alloc-csv: //p' "$tap"
+	} >"$results/bench-$stamp.csv"
+	{
+		printf '%s\n\n' "$meta"
+		sed -n '/^# bench-table-begin$/,/^# bench-table-end$/p' "$tap" |
+			sed '1d;$d' | sed 's/^# \{0,1\}//'
+	} >"$results/bench-$stamp.md"
+	cp "$results/bench-$stamp.csv" "$results/latest.csv"
+	cp "$results/bench-$stamp.md" "$results/latest.md"
+	echo
+	msg "benchmark results (${results#"$top"/}/bench-$stamp.{md,csv}, also latest.{md,csv}):"
+	cat "$results/bench-$stamp.md"
+fi
 
 # ---- report ---------------------------------------------------------------------
 echo
