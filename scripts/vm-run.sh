@@ -205,8 +205,6 @@ if [[ -z $verdict_only ]]; then
 
 	# QEMU's human monitor on a FIFO pair: the watchdog uses it to make a hung
 	# guest print where it is stuck (sysrq keys, then an NMI) before stopping it.
-	rm -f "$out"/monitor.{in,out}
-	mkfifo "$out/monitor.in" "$out/monitor.out"
 	# shellcheck disable=SC2054 # commas are QEMU option syntax
 	qemu=(qemu-system-x86_64 -machine q35,accel=tcg -cpu max -smp 2 -m 2048
 		-nodefaults -nographic -no-reboot
@@ -225,95 +223,117 @@ if [[ -z $verdict_only ]]; then
 	trap stop_guest EXIT
 	trap 'exit 130' INT TERM
 
-	msg "booting $krel in QEMU (TCG, limit ${limit}s): $mode"
-	: >"$out/tap.log"
-	cut -d' ' -f1-3 /proc/loadavg >"$out/host-load"
-	qstart=$SECONDS
-	timeout --kill-after=10 "$limit" "${qemu[@]}" </dev/null >"$out/qemu.log" 2>&1 &
-	qpid=$!
-	# Drain the monitor's output (a full FIFO would stall QEMU).
-	cat <>"$out/monitor.out" >"$out/monitor.log" 2>/dev/null &
-	drainer=$!
+	# A guest kernel that crashes while booting, before /init and so before any
+	# wdfio module exists (seen once with the debug kernel under heavy host
+	# load: a KASAN report in an early interrupt), is stopped at once and
+	# booted once more; the first console is kept as console.boot1.log and the
+	# retry is reported. A crash after /init is never retried.
+	early_re='BUG:|Oops|general protection|Kernel panic'
+	rm -f "$out/console.boot1.log"
+	for boot_attempt in 1 2; do
+		early_crash=0
+		rm -f "$out"/monitor.{in,out}
+		mkfifo "$out/monitor.in" "$out/monitor.out"
+		msg "booting $krel in QEMU (TCG, limit ${limit}s): $mode"
+		: >"$out/tap.log"
+		cut -d' ' -f1-3 /proc/loadavg >"$out/host-load"
+		qstart=$SECONDS
+		timeout --kill-after=10 "$limit" "${qemu[@]}" </dev/null >"$out/qemu.log" 2>&1 &
+		qpid=$!
+		# Drain the monitor's output (a full FIFO would stall QEMU).
+		cat <>"$out/monitor.out" >"$out/monitor.log" 2>/dev/null &
+		drainer=$!
 
-	# Stream the TAP channel while the guest runs.
-	if [[ $mode == run ]]; then
-		live='.'
-	else
-		live='^(ok|not ok|#|1\.\.)'
-	fi
-	tail -n +1 -F --pid="$qpid" "$out/tap.log" 2>/dev/null |
-		sed -u 's/\r$//' | grep --line-buffered -E "$live" &
-	streamer=$!
-
-	# monitor CMD: one command to QEMU's monitor (never blocks: QEMU holds the
-	# FIFO open read-write, and so do we).
-	monitor() { printf '%s\n' "$1" 1<>"$out/monitor.in" 2>/dev/null || true; }
-
-	# guest_backtraces: make a hung guest show its stacks on ttyS0: sysrq 9
-	# (console loglevel 9), w (blocked tasks), l (all CPUs' backtraces); if the
-	# console stays silent (interrupts off everywhere), an NMI, which the
-	# guest turns into a panic with a backtrace (unknown_nmi_panic).
-	guest_backtraces() {
-		local before key i
-		before=$(stat -c %s "$out/console.log" 2>/dev/null || echo 0)
-		msg "watchdog: asking the guest for backtraces (sysrq w, l)"
-		for key in 9 w l; do
-			monitor "sendkey alt-sysrq-$key"
-			sleep 2
-		done
-		for ((i = 0; i < 10; i++)); do
-			sleep 1
-			(($(stat -c %s "$out/console.log" 2>/dev/null || echo 0) > before)) && break
-		done
-		if (($(stat -c %s "$out/console.log" 2>/dev/null || echo 0) == before)); then
-			msg "watchdog: no reaction to sysrq; injecting an NMI"
-			monitor "nmi"
-			sleep 10
+		# Stream the TAP channel while the guest runs.
+		if [[ $mode == run ]]; then
+			live='.'
 		else
-			sleep 5
+			live='^(ok|not ok|#|1\.\.)'
 		fi
-	}
+		tail -n +1 -F --pid="$qpid" "$out/tap.log" 2>/dev/null |
+			sed -u 's/\r$//' | grep --line-buffered -E "$live" &
+		streamer=$!
 
-	# Watchdogs: no TAP at all after boot_limit, or no new TAP line for
-	# idle_limit seconds (the console is no sign of life: RCU stall and
-	# hung-task reports repeat on a hung guest): stop early.
-	boot_limit=${WDFIO_BOOT_LIMIT:-$([[ $kernel == debug ]] && echo 900 || echo 240)}
-	idle_limit=${WDFIO_IDLE_LIMIT:-600}
-	console_limit=$((${WDFIO_CONSOLE_LIMIT_MB:-256} << 20))
-	watchdog=''
-	last_size=-1 last_change=$SECONDS
-	while kill -0 "$qpid" 2>/dev/null; do
-		sleep 2
-		size=$(stat -c %s "$out/tap.log" 2>/dev/null || echo 0)
-		if ((size != last_size)); then
-			last_size=$size last_change=$SECONDS
+		# monitor CMD: one command to QEMU's monitor (never blocks: QEMU holds the
+		# FIFO open read-write, and so do we).
+		monitor() { printf '%s\n' "$1" 1<>"$out/monitor.in" 2>/dev/null || true; }
+
+		# guest_backtraces: make a hung guest show its stacks on ttyS0: sysrq 9
+		# (console loglevel 9), w (blocked tasks), l (all CPUs' backtraces); if the
+		# console stays silent (interrupts off everywhere), an NMI, which the
+		# guest turns into a panic with a backtrace (unknown_nmi_panic).
+		guest_backtraces() {
+			local before key i
+			before=$(stat -c %s "$out/console.log" 2>/dev/null || echo 0)
+			msg "watchdog: asking the guest for backtraces (sysrq w, l)"
+			for key in 9 w l; do
+				monitor "sendkey alt-sysrq-$key"
+				sleep 2
+			done
+			for ((i = 0; i < 10; i++)); do
+				sleep 1
+				(($(stat -c %s "$out/console.log" 2>/dev/null || echo 0) > before)) && break
+			done
+			if (($(stat -c %s "$out/console.log" 2>/dev/null || echo 0) == before)); then
+				msg "watchdog: no reaction to sysrq; injecting an NMI"
+				monitor "nmi"
+				sleep 10
+			else
+				sleep 5
+			fi
+		}
+
+		# Watchdogs: no TAP at all after boot_limit, or no new TAP line for
+		# idle_limit seconds (the console is no sign of life: RCU stall and
+		# hung-task reports repeat on a hung guest): stop early.
+		boot_limit=${WDFIO_BOOT_LIMIT:-$([[ $kernel == debug ]] && echo 900 || echo 240)}
+		idle_limit=${WDFIO_IDLE_LIMIT:-600}
+		console_limit=$((${WDFIO_CONSOLE_LIMIT_MB:-256} << 20))
+		watchdog=''
+		last_size=-1 last_change=$SECONDS
+		while kill -0 "$qpid" 2>/dev/null; do
+			sleep 2
+			size=$(stat -c %s "$out/tap.log" 2>/dev/null || echo 0)
+			if ((size != last_size)); then
+				last_size=$size last_change=$SECONDS
+			fi
+			if [[ ! -s $out/tap.log ]] &&
+			grep -qE "$early_re" "$out/console.log" 2>/dev/null; then
+			watchdog="the kernel crashed before /init (no wdfio code loaded yet)"
+			early_crash=1
+		elif [[ ! -s $out/tap.log ]] && ((SECONDS - qstart > boot_limit)); then
+				watchdog="no TAP output ${boot_limit}s after start: the guest did not boot"
+			elif ((SECONDS - last_change > idle_limit)); then
+				watchdog="no TAP output for ${idle_limit}s: the guest hung"
+			elif (($(stat -c %s "$out/console.log" 2>/dev/null || echo 0) > console_limit)); then
+				watchdog="console.log is over $((console_limit >> 20)) MiB: the kernel is flooding it"
+			fi
+			if [[ -n $watchdog ]]; then
+				msg "watchdog: $watchdog"
+				((early_crash)) || guest_backtraces
+				msg "watchdog: stopping QEMU"
+				kill -TERM "$qpid" 2>/dev/null || true
+				break
+			fi
+		done
+		qrc=0
+		wait "$qpid" || qrc=$?
+		kill "$drainer" 2>/dev/null || true
+		wait "$drainer" 2>/dev/null || true
+		qpid='' drainer=''
+		rm -f "$out"/monitor.{in,out}
+		wait "$streamer" || true
+		qtime=$((SECONDS - qstart))
+		msg "QEMU exited with $qrc after ${qtime}s"
+		printf '%s\n' "$qrc" >"$out/qemu.rc"
+		printf '%s\n' "$watchdog" >"$out/watchdog"
+		if ((early_crash && boot_attempt == 1)); then
+			mv "$out/console.log" "$out/console.boot1.log"
+			msg "the guest kernel crashed before /init (see console.boot1.log); booting again"
+			continue
 		fi
-		if [[ ! -s $out/tap.log ]] && ((SECONDS - qstart > boot_limit)); then
-			watchdog="no TAP output ${boot_limit}s after start: the guest did not boot"
-		elif ((SECONDS - last_change > idle_limit)); then
-			watchdog="no TAP output for ${idle_limit}s: the guest hung"
-		elif (($(stat -c %s "$out/console.log" 2>/dev/null || echo 0) > console_limit)); then
-			watchdog="console.log is over $((console_limit >> 20)) MiB: the kernel is flooding it"
-		fi
-		if [[ -n $watchdog ]]; then
-			msg "watchdog: $watchdog"
-			guest_backtraces
-			msg "watchdog: stopping QEMU"
-			kill -TERM "$qpid" 2>/dev/null || true
-			break
-		fi
+		break
 	done
-	qrc=0
-	wait "$qpid" || qrc=$?
-	kill "$drainer" 2>/dev/null || true
-	wait "$drainer" 2>/dev/null || true
-	qpid='' drainer=''
-	rm -f "$out"/monitor.{in,out}
-	wait "$streamer" || true
-	qtime=$((SECONDS - qstart))
-	msg "QEMU exited with $qrc after ${qtime}s"
-	printf '%s\n' "$qrc" >"$out/qemu.rc"
-	printf '%s\n' "$watchdog" >"$out/watchdog"
 	printf '%s\n' "$krel" >"$out/krel"
 	printf '%s %s\n' "$(cat "$out/host-load")" "$(cut -d' ' -f1-3 /proc/loadavg)" >"$out/host-load"
 else
