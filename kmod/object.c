@@ -295,6 +295,8 @@ void wdfio_object_delete(struct wdfio_object *obj)
 		wdfio_misuse("%s %p deleted twice", obj->ops->name, obj);
 		return;
 	}
+	if (obj->ops->predelete)
+		obj->ops->predelete(obj);
 
 	for (;;) {
 		struct wdfio_object *child;
