@@ -68,7 +68,7 @@ static int wdfio_errno_from_ntstatus(NTSTATUS status)
 	switch (status) {
 	case STATUS_CANCELLED:
 	case STATUS_REQUEST_CANCELED:
-		return -EINTR;
+		return -ECANCELED;
 	case STATUS_INVALID_PARAMETER:
 	case STATUS_INVALID_PARAMETER_1:
 	case STATUS_INVALID_PARAMETER_2:
@@ -146,6 +146,14 @@ static NTSTATUS wdfio_cdev_call(struct wdfio_device *dev,
 	wdfio_object_put(&req->obj);
 	*info = w.info;
 	return w.status;
+}
+
+/* -errno for a failed call; a cancel a signal caused is -EINTR. */
+static int wdfio_cdev_errno(NTSTATUS status, bool interrupted)
+{
+	if (interrupted && status == STATUS_CANCELLED)
+		return -EINTR;
+	return wdfio_errno_from_ntstatus(status);
 }
 
 /* The caller's pages, pinned and mapped into the kernel. */
@@ -281,7 +289,7 @@ static ssize_t wdfio_cdev_rw(struct kiocb *iocb, struct iov_iter *it,
 	}
 	status = wdfio_cdev_call(dev, &d, &info, &interrupted);
 	if (!NT_SUCCESS(status)) {
-		ret = wdfio_errno_from_ntstatus(status);
+		ret = wdfio_cdev_errno(status, interrupted);
 		goto out;
 	}
 	n = min_t(size_t, info, len);
@@ -383,7 +391,7 @@ static long wdfio_cdev_ioctl(struct file *file, unsigned int cmd,
 
 	status = wdfio_cdev_call(dev, &d, &info, &interrupted);
 	if (NT_ERROR(status)) {
-		ret = wdfio_errno_from_ntstatus(status);
+		ret = wdfio_cdev_errno(status, interrupted);
 		goto out;
 	}
 	n = method == METHOD_NEITHER ? 0 : min_t(size_t, info, io.out_len);
@@ -397,7 +405,7 @@ static long wdfio_cdev_ioctl(struct file *file, unsigned int cmd,
 		goto out;
 	}
 	/* A warning (STATUS_BUFFER_OVERFLOW): data returned, call fails. */
-	ret = NT_SUCCESS(status) ? (long)n : wdfio_errno_from_ntstatus(status);
+	ret = NT_SUCCESS(status) ? (long)n : wdfio_cdev_errno(status, false);
 out:
 	wdfio_unpin_user(&pin);
 	kvfree(sysbuf);

@@ -13,10 +13,11 @@
  * Locking: the device's lock (irqsave) covers every queue of the device and
  * the state of every presented request on them (struct wdfio_qreq, marked
  * (L) in queue.h). Driver callbacks are never called with it held; a request
- * handed to a callback is referenced across the call. One thread at a time
- * presents requests of a queue (@in_dispatch); others that change the queue
- * leave the presenting to it, which re-examines the queue after each
- * callback, so a callback that completes its request inline does not recurse.
+ * handed to a callback is referenced across the call. Any thread that changes
+ * a queue then presents what the queue allows (several at once on a parallel
+ * queue, as in KMDF), but never re-enters for the same queue: a callback that
+ * completes its request inline leaves the next one to the loop it runs in,
+ * which re-examines the queue after each callback, so nothing recurses.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -135,22 +136,33 @@ static void wdfio_queue_present(struct wdfio_queue *q,
 	WdfRequestComplete(h, STATUS_INVALID_DEVICE_REQUEST);
 }
 
+/* A thread presenting requests of a queue; lives on its stack. */
+struct wdfio_dispatcher {
+	struct list_head node;
+	struct task_struct *task;
+};
+
 /*
  * Present what the queue's state allows and run the Stop/Purge callbacks
- * whose conditions hold. Any context; callbacks run without the lock.
+ * whose conditions hold. Any context; callbacks run without the lock. A
+ * thread already presenting for this queue (further up its stack) returns
+ * at once: its loop looks at the queue again when the callback returns.
  */
 static void wdfio_queue_dispatch(struct wdfio_queue *q)
 {
 	struct wdfio_device *dev = q->dev;
+	struct wdfio_dispatcher me, *d;
 	unsigned long flags;
 
 	spin_lock_irqsave(&dev->lock, flags);
-	if (q->in_dispatch) {
-		/* That thread looks at the queue again after its callback. */
-		spin_unlock_irqrestore(&dev->lock, flags);
-		return;
+	list_for_each_entry(d, &q->dispatchers, node) {
+		if (d->task == current) {
+			spin_unlock_irqrestore(&dev->lock, flags);
+			return;
+		}
 	}
-	q->in_dispatch = true;
+	me.task = current;
+	list_add(&me.node, &q->dispatchers);
 	for (;;) {
 		PFN_WDF_IO_QUEUE_STATE cb = NULL;
 		struct wdfio_request *req = NULL;
@@ -179,7 +191,7 @@ static void wdfio_queue_dispatch(struct wdfio_queue *q)
 		}
 		spin_lock_irqsave(&dev->lock, flags);
 	}
-	q->in_dispatch = false;
+	list_del(&me.node);
 	spin_unlock_irqrestore(&dev->lock, flags);
 	wake_up_all(&q->idle_wq);
 }
@@ -557,7 +569,7 @@ void wdfio_queue_power_purge(struct wdfio_queue *q)
 	if (wdfio_can_sleep())
 		wait_event(q->idle_wq, !READ_ONCE(q->nr_owned) &&
 				       !READ_ONCE(q->nr_pending) &&
-				       !READ_ONCE(q->in_dispatch));
+				       list_empty_careful(&q->dispatchers));
 }
 
 static void wdfio_queue_dispose(struct wdfio_object *obj)
@@ -666,6 +678,7 @@ NTSTATUS WdfIoQueueCreate(WDFDEVICE Device, PWDF_IO_QUEUE_CONFIG Config,
 	q->dispatching = true;
 	INIT_LIST_HEAD(&q->pending);
 	INIT_LIST_HEAD(&q->owned);
+	INIT_LIST_HEAD(&q->dispatchers);
 	INIT_WORK(&q->dispatch_work, wdfio_queue_dispatch_work);
 	init_waitqueue_head(&q->idle_wq);
 

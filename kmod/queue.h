@@ -111,8 +111,10 @@ struct wdfio_device {
  * @owned: (L) requests the driver owns
  * @nr_pending: (L) entries on @pending
  * @nr_owned: (L) entries on @owned
- * @in_dispatch: (L) a thread is presenting requests
- * @rerun: (L) something changed while @in_dispatch: look again
+ * @dispatchers: (L) the threads presenting requests of this queue now
+ *	(struct wdfio_dispatcher on their stacks): several may, as in KMDF,
+ *	but a thread never re-enters (a callback that completes its request
+ *	inline leaves the next one to the loop it runs in)
  * @idle_cb: (L) Stop's callback, run when the driver owns nothing
  * @idle_ctx: (L) its context
  * @purge_cb: (L) Purge's callback, run when nothing is queued or owned
@@ -134,8 +136,7 @@ struct wdfio_queue {
 	struct list_head owned;
 	unsigned int nr_pending;
 	unsigned int nr_owned;
-	bool in_dispatch;
-	bool rerun;
+	struct list_head dispatchers;
 	PFN_WDF_IO_QUEUE_STATE idle_cb;
 	WDFCONTEXT idle_ctx;
 	PFN_WDF_IO_QUEUE_STATE purge_cb;

@@ -240,6 +240,18 @@ struct wdfio_test_run {
 	  "WdfRequestChangeTarget between nullb0 and nullb2 drops the format; data on both") \
 	X(state_module_pin, 60,						\
 	  "the creating module is referenced while its target has I/O") \
+	X(queue_driver_device, 60,					\
+	  "WdfDriverCreate/WdfDeviceCreate checks; delete: device cleanup, then EvtDriverUnload") \
+	X(queue_create_config, 60,					\
+	  "WdfIoQueueCreate and ConfigureRequestDispatching statuses; queue states") \
+	X(queue_retrieve, 60,						\
+	  "WdfIoQueueRetrieveNextRequest: empty, stopped, parallel, bad arguments") \
+	X(queue_request_misuse, 60,					\
+	  "receive-side request DDIs on a driver-created request fail cleanly") \
+	X(queue_delete_queued, 120,					\
+	  "deleting a device cancels a read queued on it; the open file then gets -ENODEV") \
+	X(queue_delete_owned, 120,					\
+	  "deleting a device calls EvtIoStop(Purge) for a read the driver owns; requeued, cancelled") \
 	X(storm, 1200,							\
 	  "100000 sends on 2 CPUs with random timeouts and cancels: exactly-once, statuses, data") \
 	X(storm_stop_start, 900,					\
