@@ -47,6 +47,9 @@ void WdfDeviceInitSetDeviceType(PWDFDEVICE_INIT DeviceInit, DEVICE_TYPE DeviceTy
 void WdfDeviceInitSetRequestAttributes(PWDFDEVICE_INIT DeviceInit,
 				       PWDF_OBJECT_ATTRIBUTES RequestAttributes);
 
+/* Filter and function devices (wdffdo.h) */
+void WdfFdoInitSetFilter(PWDFDEVICE_INIT DeviceInit);
+
 /* Devices */
 NTSTATUS WdfDeviceCreate(PWDFDEVICE_INIT *DeviceInit, PWDF_OBJECT_ATTRIBUTES DeviceAttributes,
 			 WDFDEVICE *Device);
@@ -55,5 +58,6 @@ WDFDRIVER WdfDeviceGetDriver(WDFDEVICE Device);
 NTSTATUS WdfDeviceConfigureRequestDispatching(WDFDEVICE Device, WDFQUEUE Queue,
 					      WDF_REQUEST_TYPE RequestType);
 WDFQUEUE WdfDeviceGetDefaultQueue(WDFDEVICE Device);
+WDFIOTARGET WdfDeviceGetIoTarget(WDFDEVICE Device);
 
 #endif /* _WDFIO_WDFDEVICE_H */

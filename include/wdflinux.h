@@ -55,6 +55,15 @@ NTSTATUS wdfio_driver_create_owned(PDRIVER_OBJECT DriverObject, PCUNICODE_STRING
  */
 void wdfio_device_init_set_mode(PWDFDEVICE_INIT DeviceInit, unsigned int Mode);
 
+/*
+ * Linux: what the PnP manager does on Windows when a device arrives. Calls the driver's
+ * EvtDriverDeviceAdd with a WDFDEVICE_INIT for a device over the block device
+ * LowerDeviceName (L"/dev/nullb0"); that device's default I/O target is the lower
+ * device, and a named device appears as the block device /dev/<name>.
+ */
+NTSTATUS wdfio_driver_add_device(WDFDRIVER Driver, PCUNICODE_STRING LowerDeviceName,
+				 WDFDEVICE *Device);
+
 #ifndef WDFIO_CORE	/* wdfio's own sources define the DDIs themselves */
 #include <linux/export.h>
 #define WdfIoTargetCreate(Device, IoTargetAttributes, IoTarget)		\

@@ -196,6 +196,15 @@ PWDFDEVICE_INIT WdfControlDeviceInitAllocate(WDFDRIVER Driver,
 }
 EXPORT_SYMBOL_GPL(WdfControlDeviceInitAllocate);
 
+static void wdfio_device_init_free(struct WDFDEVICE_INIT *init)
+{
+	if (init->driver)
+		wdfio_object_put(&init->driver->obj);
+	kfree(init->name);
+	kfree(init->lower.Buffer);
+	kfree(init);
+}
+
 /**
  * WdfDeviceInitFree() - free a WDFDEVICE_INIT that was not used
  * @DeviceInit: from WdfControlDeviceInitAllocate, or NULL
@@ -207,11 +216,9 @@ EXPORT_SYMBOL_GPL(WdfControlDeviceInitAllocate);
  */
 void WdfDeviceInitFree(PWDFDEVICE_INIT DeviceInit)
 {
-	if (!DeviceInit)
+	if (!DeviceInit || DeviceInit->pnp)	/* freed by its creator */
 		return;
-	wdfio_object_put(&DeviceInit->driver->obj);
-	kfree(DeviceInit->name);
-	kfree(DeviceInit);
+	wdfio_device_init_free(DeviceInit);
 }
 EXPORT_SYMBOL_GPL(WdfDeviceInitFree);
 
@@ -374,6 +381,7 @@ static void wdfio_device_predelete(struct wdfio_object *obj)
 	spin_unlock_irqrestore(&dev->lock, flags);
 	/* No new opens; open files see the device removed. */
 	wdfio_chardev_unregister(dev);
+	wdfio_blkdev_unregister(dev);
 }
 
 static void wdfio_device_dispose(struct wdfio_object *obj)
@@ -392,6 +400,9 @@ static void wdfio_device_release(struct wdfio_object *obj)
 	if (dev->driver)
 		wdfio_object_put(&dev->driver->obj);
 }
+
+static NTSTATUS wdfio_device_open_lower(struct wdfio_device *dev,
+					PCUNICODE_STRING name);
 
 static const struct wdfio_obj_ops wdfio_device_ops = {
 	.type = WDFIO_OBJ_DEVICE,
@@ -458,9 +469,50 @@ NTSTATUS WdfDeviceCreate(PWDFDEVICE_INIT *DeviceInit,
 	/* The init's driver reference and name pass to the device. */
 	dev->driver = init->driver;
 	dev->name = init->name;
-	kfree(init);
+	dev->filter = init->filter;
+	init->driver = NULL;
+	init->name = NULL;
+	if (init->lower.Buffer) {
+		status = wdfio_device_open_lower(dev, &init->lower);
+		if (!NT_SUCCESS(status)) {
+			wdfio_object_delete(&dev->obj);
+			/* KMDF: the init is consumed even on this failure */
+			if (!init->pnp)
+				wdfio_device_init_free(init);
+			*DeviceInit = NULL;
+			return status;
+		}
+	}
+	if (init->pnp)
+		init->created = dev;	/* wdfio_driver_add_device frees it */
+	else
+		wdfio_device_init_free(init);
 	*DeviceInit = NULL;
 	*Device = wdfio_device_handle(dev);
+	return STATUS_SUCCESS;
+}
+
+/* The default target of a device over a block device: opened, shared. */
+static NTSTATUS wdfio_device_open_lower(struct wdfio_device *dev,
+					PCUNICODE_STRING name)
+{
+	WDF_IO_TARGET_OPEN_PARAMS open;
+	WDFIOTARGET target;
+	NTSTATUS status;
+
+	status = WdfIoTargetCreate(wdfio_device_handle(dev),
+				   WDF_NO_OBJECT_ATTRIBUTES, &target);
+	if (!NT_SUCCESS(status))
+		return status;
+	WDF_IO_TARGET_OPEN_PARAMS_INIT_OPEN_BY_NAME(&open, name,
+						    GENERIC_READ | GENERIC_WRITE);
+	open.ShareAccess = FILE_SHARE_READ | FILE_SHARE_WRITE;
+	status = WdfIoTargetOpen(target, &open);
+	if (!NT_SUCCESS(status)) {
+		WdfObjectDelete(target);
+		return status;
+	}
+	dev->lower = wdfio_target_from_handle(target);
 	return STATUS_SUCCESS;
 }
 EXPORT_SYMBOL_GPL(WdfDeviceCreate);
@@ -621,3 +673,125 @@ WDFQUEUE WdfDeviceGetDefaultQueue(WDFDEVICE Device)
 	return q ? wdfio_queue_handle(q) : NULL;
 }
 EXPORT_SYMBOL_GPL(WdfDeviceGetDefaultQueue);
+
+/**
+ * WdfFdoInitSetFilter() - the device is a filter
+ * @DeviceInit: the init structure (from EvtDriverDeviceAdd)
+ *
+ * A filter passes requests it has no callback for down to its lower device
+ * in KMDF; wdfio records the flag, and a filter's queues need callbacks (or
+ * EvtIoDefault) for every type they receive.
+ *
+ * Context: Process context.
+ * Return: Nothing.
+ */
+void WdfFdoInitSetFilter(PWDFDEVICE_INIT DeviceInit)
+{
+	if (DeviceInit)
+		DeviceInit->filter = true;
+}
+EXPORT_SYMBOL_GPL(WdfFdoInitSetFilter);
+
+/**
+ * WdfDeviceGetIoTarget() - the device's default (lower) I/O target
+ * @Device: the device
+ *
+ * For a device made by wdfio_driver_add_device: a target open on the lower
+ * block device, started, deleted with the device. Control devices have no
+ * lower device.
+ *
+ * Context: Any context.
+ * Return: the target, or NULL (control device, bad handle).
+ */
+WDFIOTARGET WdfDeviceGetIoTarget(WDFDEVICE Device)
+{
+	struct wdfio_device *dev = wdfio_device_from_handle(Device);
+
+	if (!dev) {
+		wdfio_misuse("invalid WDFDEVICE %p", Device);
+		return NULL;
+	}
+	return dev->lower ? wdfio_target_handle(dev->lower) : NULL;
+}
+EXPORT_SYMBOL_GPL(WdfDeviceGetIoTarget);
+
+/**
+ * wdfio_driver_add_device() - a device arrives: call EvtDriverDeviceAdd
+ * @Driver: a driver with an EvtDriverDeviceAdd callback
+ * @LowerDeviceName: the block device the new device sits on, e.g.
+ *	L"/dev/nullb0"; it becomes the device's default I/O target
+ * @Device: receives the device, optional
+ *
+ * Linux has no PnP manager: this is its AddDevice. The driver's
+ * EvtDriverDeviceAdd gets a WDFDEVICE_INIT, typically calls
+ * WdfFdoInitSetFilter, names the device, creates it and its queues. Once it
+ * returns success, a named device appears as the block device /dev/<name>,
+ * with the lower device's size and block sizes; its bios become requests of
+ * the device's queues (README: "Block front-end"). Delete the device with
+ * WdfObjectDelete (or by deleting the driver).
+ *
+ * Context: Process context.
+ * Return: STATUS_SUCCESS; EvtDriverDeviceAdd's failure (the device, if
+ * created, is deleted); STATUS_INVALID_HANDLE; STATUS_INVALID_PARAMETER;
+ * STATUS_INVALID_DEVICE_REQUEST (no EvtDriverDeviceAdd);
+ * STATUS_INVALID_DEVICE_STATE (EvtDriverDeviceAdd created no device); the
+ * lower device's open status; STATUS_INSUFFICIENT_RESOURCES.
+ */
+NTSTATUS wdfio_driver_add_device(WDFDRIVER Driver,
+				 PCUNICODE_STRING LowerDeviceName,
+				 WDFDEVICE *Device)
+{
+	struct wdfio_driver *drv = wdfio_driver_from_handle(Driver);
+	struct WDFDEVICE_INIT *init;
+	struct wdfio_device *dev;
+	NTSTATUS status;
+	int err;
+
+	if (Device)
+		*Device = NULL;
+	if (!drv) {
+		wdfio_misuse("invalid WDFDRIVER %p", Driver);
+		return STATUS_INVALID_HANDLE;
+	}
+	if (!LowerDeviceName || !LowerDeviceName->Buffer ||
+	    !LowerDeviceName->Length)
+		return STATUS_INVALID_PARAMETER;
+	if (!drv->config.EvtDriverDeviceAdd)
+		return STATUS_INVALID_DEVICE_REQUEST;
+	might_sleep();
+	init = kzalloc(sizeof(*init), GFP_KERNEL);
+	if (!init)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	init->lower.Buffer = kmemdup(LowerDeviceName->Buffer,
+				     LowerDeviceName->Length, GFP_KERNEL);
+	if (!init->lower.Buffer) {
+		kfree(init);
+		return STATUS_INSUFFICIENT_RESOURCES;
+	}
+	init->lower.Length = LowerDeviceName->Length;
+	init->lower.MaximumLength = LowerDeviceName->Length;
+	wdfio_object_get(&drv->obj);
+	init->driver = drv;
+	init->pnp = true;
+	init->io_type = WdfDeviceIoBuffered;
+	init->mode = 0600;
+
+	status = drv->config.EvtDriverDeviceAdd(Driver, init);
+	dev = init->created;
+	if (NT_SUCCESS(status) && !dev)
+		status = STATUS_INVALID_DEVICE_STATE;
+	if (NT_SUCCESS(status) && dev->name) {
+		err = wdfio_blkdev_register(dev);
+		if (err)
+			status = wdfio_ntstatus_from_errno(err);
+	}
+	if (!NT_SUCCESS(status) && dev) {
+		wdfio_object_delete(&dev->obj);
+		dev = NULL;
+	}
+	wdfio_device_init_free(init);
+	if (Device && dev)
+		*Device = wdfio_device_handle(dev);
+	return status;
+}
+EXPORT_SYMBOL_GPL(wdfio_driver_add_device);

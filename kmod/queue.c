@@ -23,6 +23,9 @@
 
 #include "queue.h"
 
+#include <ntdddisk.h>
+
+#include <linux/bio.h>
 #include <linux/export.h>
 #include <linux/slab.h>
 
@@ -43,7 +46,7 @@ bool wdfio_queue_handles(struct wdfio_queue *q, WDF_REQUEST_TYPE type)
 	case WdfRequestTypeDeviceControlInternal:
 		return c->EvtIoInternalDeviceControl;
 	default:
-		return false;
+		return false;	/* flush, discard: EvtIoDefault only */
 	}
 }
 
@@ -217,6 +220,62 @@ static void wdfio_queue_run(struct wdfio_queue *q)
 	wdfio_queue_dispatch(q);
 }
 
+static void wdfio_bounce_to_bio(struct bio *bio, const void *buf, size_t n)
+{
+	struct bvec_iter it;
+	struct bio_vec bv;
+
+	bio_for_each_segment(bv, bio, it) {
+		size_t k = min_t(size_t, bv.bv_len, n);
+
+		if (!k)
+			break;
+		bv.bv_len = k;
+		memcpy_to_bvec(&bv, buf);
+		buf += k;
+		n -= k;
+	}
+}
+
+/*
+ * A driver asks for the buffer of a bio-backed request: give it a copy of
+ * the bio's data (a write's) or room for it (a read's). kmalloc only: it may
+ * be freed where vfree() is not allowed.
+ */
+static NTSTATUS wdfio_qreq_bounce(struct wdfio_request *req)
+{
+	struct wdfio_qreq *qr = req->qr;
+	size_t len = qr->bio->bi_iter.bi_size;
+	struct bvec_iter it;
+	struct bio_vec bv;
+	void *buf, *p;
+
+	if (READ_ONCE(qr->bounce))
+		return STATUS_SUCCESS;
+	buf = kzalloc(len, wdfio_gfp() | __GFP_NOWARN);
+	if (!buf)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	if (qr->params.Type == WdfRequestTypeWrite) {
+		p = buf;
+		bio_for_each_segment(bv, qr->bio, it) {
+			memcpy_from_bvec(p, &bv);
+			p += bv.bv_len;
+		}
+	}
+	if (cmpxchg(&qr->bounce, NULL, buf)) {
+		kfree(buf);
+		return STATUS_SUCCESS;
+	}
+	if (qr->params.Type == WdfRequestTypeWrite) {
+		qr->in_buf = buf;
+		qr->in_len = len;
+	} else {
+		qr->out_buf = buf;
+		qr->out_len = len;
+	}
+	return STATUS_SUCCESS;
+}
+
 /*
  * Complete a request the driver owns: it leaves its queue, is deleted, and
  * its front-end learns the result; then the queue presents the next one.
@@ -249,6 +308,14 @@ static void wdfio_qreq_finish(struct wdfio_request *req, NTSTATUS status,
 	qr->state = WDFIO_QR_DONE;
 	spin_unlock_irqrestore(&dev->lock, flags);
 
+	if (qr->bounce) {
+		/* A bio's data went through a copy: bring a read's back. */
+		if (NT_SUCCESS(status) && qr->params.Type == WdfRequestTypeRead)
+			wdfio_bounce_to_bio(qr->bio, qr->bounce,
+					    min_t(size_t, info, qr->out_len));
+		kfree(qr->bounce);
+		qr->bounce = NULL;
+	}
 	/* Children (the buffers' WDFMEMORY) and cleanup callbacks go first. */
 	wdfio_object_delete(&req->obj);
 	fe->complete(fe_ctx, status, info);
@@ -411,8 +478,6 @@ NTSTATUS wdfio_device_submit(struct wdfio_device *dev,
 	NTSTATUS status;
 
 	*out = NULL;
-	if (d->type >= WDFIO_NR_DISPATCH)
-		return STATUS_INVALID_DEVICE_REQUEST;
 	status = wdfio_request_create_presented(dev->has_req_attr ?
 						&dev->req_attr : NULL,
 						sizeof(*qr), &req);
@@ -428,6 +493,7 @@ NTSTATUS wdfio_device_submit(struct wdfio_device *dev,
 	qr->out_buf = d->out_buf;
 	qr->out_len = d->out_len;
 	qr->neither = d->neither;
+	qr->bio = d->bio;
 	p = &qr->params;
 	WDF_REQUEST_PARAMETERS_INIT(p);
 	p->Type = d->type;
@@ -440,16 +506,24 @@ NTSTATUS wdfio_device_submit(struct wdfio_device *dev,
 		p->Parameters.Write.Length = d->length;
 		p->Parameters.Write.DeviceOffset = d->offset;
 		break;
-	default:
+	case WdfRequestTypeDeviceControl:
+	case WdfRequestTypeDeviceControlInternal:
 		p->Parameters.DeviceIoControl.OutputBufferLength = d->out_len;
 		p->Parameters.DeviceIoControl.InputBufferLength = d->in_len;
 		p->Parameters.DeviceIoControl.IoControlCode = d->code;
 		p->Parameters.DeviceIoControl.Type3InputBuffer = d->type3_in;
 		break;
+	default:
+		/* Linux: discard and write-zeroes ranges (README) */
+		p->Parameters.Others.Arg1 = (PVOID)(uintptr_t)d->offset;
+		p->Parameters.Others.Arg2 = (PVOID)(uintptr_t)d->length;
+		p->Parameters.Others.IoControlCode = d->code;
+		break;
 	}
 
 	spin_lock_irqsave(&dev->lock, flags);
-	q = dev->dispatch[d->type] ?: dev->default_queue;
+	q = d->type < WDFIO_NR_DISPATCH ? dev->dispatch[d->type] : NULL;
+	q = q ?: dev->default_queue;
 	if (dev->removing)
 		status = STATUS_DELETE_PENDING;
 	else if (!q || !wdfio_queue_handles(q, d->type))
@@ -1107,6 +1181,12 @@ static NTSTATUS wdfio_request_sysbuf(struct wdfio_request *req, bool input,
 		wdfio_misuse("request %p is not owned by the driver", req);
 		return STATUS_INVALID_DEVICE_REQUEST;
 	}
+	if (qr->bio && qr->bio->bi_iter.bi_size) {
+		NTSTATUS status = wdfio_qreq_bounce(req);
+
+		if (!NT_SUCCESS(status))
+			return status;
+	}
 	*buf = input ? qr->in_buf : qr->out_buf;
 	*len = input ? qr->in_len : qr->out_len;
 	if (!*len || !*buf)
@@ -1570,3 +1650,202 @@ void WdfRequestStopAcknowledge(WDFREQUEST Request, BOOLEAN Requeue)
 	wdfio_queue_run(q);
 }
 EXPORT_SYMBOL_GPL(WdfRequestStopAcknowledge);
+
+/* ------------------------------------------------------------------ */
+/* Forwarding a presented request to an I/O target                     */
+
+/**
+ * WdfRequestFormatRequestUsingCurrentType() - forward with the same parameters
+ * @Request: a request a queue presented, owned by the driver
+ *
+ * The next WdfRequestSend sends the request to its target as it came: a
+ * read or write of the same length at the same DeviceOffset, or the same
+ * IOCTL with the same buffers; a flush as IOCTL_DISK_FLUSH_CACHE.
+ *
+ * Context: Any context.
+ * Return: Nothing. A driver-created request is a driver bug (KMDF
+ * bugchecks), logged and ignored.
+ */
+void WdfRequestFormatRequestUsingCurrentType(WDFREQUEST Request)
+{
+	struct wdfio_request *req = wdfio_presented(Request);
+
+	if (!req)
+		return;
+	wdfio_request_unformat(req);
+	WRITE_ONCE(req->qr->fmt_current, true);
+}
+EXPORT_SYMBOL_GPL(WdfRequestFormatRequestUsingCurrentType);
+
+/* Format a presented request for @t with its own parameters. */
+static NTSTATUS wdfio_qreq_format_current(struct wdfio_request *req,
+					  struct wdfio_target *t)
+{
+	struct wdfio_qreq *qr = req->qr;
+	WDF_REQUEST_PARAMETERS *p = &qr->params;
+	struct wdfio_format fmt = {};
+	NTSTATUS status = STATUS_SUCCESS;
+
+	if (qr->bio && qr->bio->bi_iter.bi_size)
+		status = wdfio_qreq_bounce(req);
+	if (!NT_SUCCESS(status))
+		return status;
+	switch (p->Type) {
+	case WdfRequestTypeRead:
+		fmt.op = WDFIO_OP_READ;
+		fmt.offset = p->Parameters.Read.DeviceOffset;
+		fmt.data.ptr = qr->out_buf;
+		fmt.data.len = p->Parameters.Read.Length;
+		break;
+	case WdfRequestTypeWrite:
+		fmt.op = WDFIO_OP_WRITE;
+		fmt.offset = p->Parameters.Write.DeviceOffset;
+		fmt.data.ptr = qr->in_buf;
+		fmt.data.len = p->Parameters.Write.Length;
+		break;
+	case WdfRequestTypeDeviceControl:
+	case WdfRequestTypeDeviceControlInternal:
+		if (qr->neither)
+			return STATUS_INVALID_DEVICE_REQUEST;
+		fmt.op = WDFIO_OP_IOCTL;
+		fmt.ioctl = p->Parameters.DeviceIoControl.IoControlCode;
+		fmt.in.ptr = qr->in_buf;
+		fmt.in.len = qr->in_len;
+		fmt.out.ptr = qr->out_buf;
+		fmt.out.len = qr->out_len;
+		break;
+	case WdfRequestTypeFlushBuffers:
+		fmt.op = WDFIO_OP_IOCTL;
+		fmt.ioctl = IOCTL_DISK_FLUSH_CACHE;
+		break;
+	default:
+		return STATUS_NOT_SUPPORTED;
+	}
+	return wdfio_bind_format(t, req, &fmt);
+}
+
+/* The completion routine of a request sent and forgotten. */
+static void wdfio_qreq_forgotten(WDFREQUEST Request, WDFIOTARGET Target,
+				 PWDF_REQUEST_COMPLETION_PARAMS Params,
+				 WDFCONTEXT Context)
+{
+	wdfio_qreq_finish(wdfio_request_from_handle(Request),
+			  Params->IoStatus.Status, Params->IoStatus.Information);
+}
+
+/*
+ * SEND_AND_FORGET of a bio-backed request: the bio itself goes to the
+ * target's block device, unchanged apart from its device, and completes to
+ * its submitter; the request is done from WDF's point of view (KMDF: the IRP
+ * goes down, the WDFREQUEST is released). No copy, no allocation.
+ */
+static NTSTATUS wdfio_qreq_forget_bio(struct wdfio_request *req,
+				      struct wdfio_target *t)
+{
+	struct wdfio_qreq *qr = req->qr;
+	struct wdfio_device *dev = qr->dev;
+	struct bio *bio = qr->bio;
+	struct wdfio_dev *lower;
+	struct wdfio_queue *q;
+	unsigned long flags;
+	NTSTATUS status = STATUS_SUCCESS;
+
+	spin_lock_irqsave(&t->lock, flags);
+	lower = t->dev;
+	if (!lower || t->state == WdfIoTargetClosed ||
+	    t->state == WdfIoTargetClosedForQueryRemove ||
+	    t->state == WdfIoTargetDeleted)
+		status = STATUS_INVALID_DEVICE_STATE;
+	else if (op_is_write(bio_op(bio)) && !lower->writable)
+		status = STATUS_ACCESS_DENIED;
+	else if (bio_end_sector(bio) > bdev_nr_sectors(lower->bdev))
+		status = STATUS_INVALID_PARAMETER;
+	else
+		wdfio_dev_get(lower);	/* until the bio is submitted */
+	spin_unlock_irqrestore(&t->lock, flags);
+	if (!NT_SUCCESS(status))
+		return status;
+
+	spin_lock_irqsave(&dev->lock, flags);
+	q = qr->queue;
+	list_del_init(&qr->entry);
+	q->nr_owned--;
+	qr->state = WDFIO_QR_DONE;
+	qr->bio = NULL;
+	spin_unlock_irqrestore(&dev->lock, flags);
+
+	wdfio_object_delete(&req->obj);
+	wdfio_blkdev_forward(bio, lower);
+	wdfio_queue_run(q);
+	spin_lock_irqsave(&dev->lock, flags);
+	if (!--dev->inflight)
+		wake_up_all(&dev->idle_wq);
+	spin_unlock_irqrestore(&dev->lock, flags);
+	wdfio_object_put(&q->obj);
+	return STATUS_SUCCESS;
+}
+
+/**
+ * wdfio_qreq_before_send() - the receiving side's part of WdfRequestSend
+ * @req: a request a queue presented
+ * @t: the target
+ * @flags: the send options' flags (already validated)
+ * @forwarded: set when the request went down as it is (a bio sent and
+ *	forgotten): WdfRequestSend returns TRUE, nothing more to do
+ *
+ * SEND_AND_FORGET: the request is formatted with its own parameters and
+ * completes itself when the target does (a bio-backed one is forwarded as
+ * the bio). Otherwise a pending WdfRequestFormatRequestUsingCurrentType is
+ * applied, and an asynchronous send needs a completion routine (KMDF).
+ *
+ * Context: Any context.
+ * Return: STATUS_SUCCESS, or why the request is not sent:
+ * STATUS_INVALID_DEVICE_REQUEST (not owned by the driver, marked cancelable
+ * with SEND_AND_FORGET, no completion routine), or the format's status.
+ */
+NTSTATUS wdfio_qreq_before_send(struct wdfio_request *req,
+				struct wdfio_target *t, ULONG flags,
+				bool *forwarded)
+{
+	struct wdfio_qreq *qr = req->qr;
+	unsigned long irqflags;
+	NTSTATUS status;
+
+	*forwarded = false;
+	if (READ_ONCE(qr->state) != WDFIO_QR_OWNED) {
+		wdfio_misuse("request %p is not owned by the driver", req);
+		return STATUS_INVALID_DEVICE_REQUEST;
+	}
+	if (flags & WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET) {
+		if (READ_ONCE(qr->cancel_routine)) {
+			wdfio_misuse("request %p sent while cancelable", req);
+			return STATUS_INVALID_DEVICE_REQUEST;
+		}
+		if (qr->bio && !READ_ONCE(qr->bounce)) {
+			status = wdfio_qreq_forget_bio(req, t);
+			*forwarded = NT_SUCCESS(status);
+			return status;
+		}
+		status = wdfio_qreq_format_current(req, t);
+		if (!NT_SUCCESS(status))
+			return status;
+		spin_lock_irqsave(&req->lock, irqflags);
+		req->routine = wdfio_qreq_forgotten;
+		req->routine_ctx = NULL;
+		spin_unlock_irqrestore(&req->lock, irqflags);
+		return STATUS_SUCCESS;
+	}
+	if (READ_ONCE(qr->fmt_current)) {
+		status = wdfio_qreq_format_current(req, t);
+		if (!NT_SUCCESS(status))
+			return status;
+		WRITE_ONCE(qr->fmt_current, false);
+	}
+	if (!(flags & WDF_REQUEST_SEND_OPTION_SYNCHRONOUS) &&
+	    !READ_ONCE(req->routine)) {
+		wdfio_misuse("presented request %p sent without completion routine",
+			     req);
+		return STATUS_INVALID_DEVICE_REQUEST;
+	}
+	return STATUS_SUCCESS;
+}

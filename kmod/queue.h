@@ -43,6 +43,10 @@ struct wdfio_driver {
  * @exclusive: one open file at a time
  * @has_req_attr: @req_attr is set
  * @req_attr: attributes of the requests the device's queues present
+ * @filter: WdfFdoInitSetFilter was called
+ * @pnp: from wdfio_driver_add_device (which frees it), not a control device
+ * @lower: the lower block device's name (a filter's default target)
+ * @created: the device WdfDeviceCreate made from it (@pnp only)
  */
 struct WDFDEVICE_INIT {
 	struct wdfio_driver *driver;
@@ -53,6 +57,10 @@ struct WDFDEVICE_INIT {
 	bool exclusive;
 	bool has_req_attr;
 	WDF_OBJECT_ATTRIBUTES req_attr;
+	bool filter;
+	bool pnp;
+	UNICODE_STRING lower;
+	struct wdfio_device *created;
 };
 
 /* Request types a device dispatches to queues: read, write, the two IOCTLs */
@@ -77,6 +85,10 @@ struct WDFDEVICE_INIT {
  * @has_req_attr: @req_attr is set
  * @req_attr: attributes of presented requests
  * @cdev: the character front-end, once WdfControlFinishInitializing ran
+ * @filter: a filter device (WdfFdoInitSetFilter)
+ * @lower: the default I/O target (WdfDeviceGetIoTarget): the lower block
+ *	device of a device made by wdfio_driver_add_device, else NULL
+ * @bfe: the block front-end of a device over a lower block device
  */
 struct wdfio_device {
 	struct wdfio_object obj;
@@ -97,6 +109,9 @@ struct wdfio_device {
 	bool has_req_attr;
 	WDF_OBJECT_ATTRIBUTES req_attr;
 	struct wdfio_chardev *cdev;
+	bool filter;
+	struct wdfio_target *lower;
+	struct wdfio_blkdev *bfe;
 };
 
 /**
@@ -178,6 +193,12 @@ enum wdfio_qr_state {
  * @stop_notified: (L) EvtIoStop was called and not acknowledged yet
  * @fe: front-end completion
  * @fe_ctx: its context
+ * @bio: the bio of a block front-end request; its data is reached through
+ *	@bounce (made when the driver asks for a buffer) unless the request
+ *	is sent and forgotten, when the bio itself goes to the lower device
+ * @bounce: kmalloc'ed copy of @bio's data, or NULL
+ * @fmt_current: WdfRequestFormatRequestUsingCurrentType was called: the
+ *	next send formats the request for its target
  */
 struct wdfio_qreq {
 	struct wdfio_device *dev;
@@ -197,6 +218,9 @@ struct wdfio_qreq {
 	bool stop_notified;
 	const struct wdfio_fe_ops *fe;
 	void *fe_ctx;
+	struct bio *bio;
+	void *bounce;
+	bool fmt_current;
 };
 
 /**
@@ -211,6 +235,7 @@ struct wdfio_qreq {
  * @out_len: its length (IOCTL OutputBufferLength)
  * @type3_in: METHOD_NEITHER: the caller's input pointer (never dereferenced)
  * @neither: METHOD_NEITHER IOCTL
+ * @bio: the bio behind a block front-end request (its data, no buffers)
  * @fe: front-end completion
  * @fe_ctx: its context
  */
@@ -225,6 +250,7 @@ struct wdfio_io_desc {
 	size_t out_len;
 	void *type3_in;
 	bool neither;
+	struct bio *bio;
 	const struct wdfio_fe_ops *fe;
 	void *fe_ctx;
 };
@@ -267,6 +293,12 @@ NTSTATUS wdfio_device_submit(struct wdfio_device *dev,
 			     struct wdfio_request **out);
 void wdfio_qreq_cancel(struct wdfio_request *req);
 void wdfio_queue_power_purge(struct wdfio_queue *q);
+
+/* blkdev.c */
+int wdfio_blkdev_register(struct wdfio_device *dev);
+void wdfio_blkdev_unregister(struct wdfio_device *dev);
+blk_status_t wdfio_blk_status_from_nt(NTSTATUS status);
+void wdfio_blkdev_forward(struct bio *bio, struct wdfio_dev *lower);
 
 /* chardev.c */
 int wdfio_chardev_register(struct wdfio_device *dev);

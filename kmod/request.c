@@ -568,7 +568,18 @@ BOOLEAN wdfio_request_send(struct wdfio_request *req, struct wdfio_target *t,
 		wdfio_request_fail(req, STATUS_INVALID_PARAMETER);
 		return FALSE;
 	}
-	if (flags & WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET) {
+	if (req->qr) {
+		bool forwarded;
+
+		/* Presented by a queue: the receiving side's rules (queue.c). */
+		status = wdfio_qreq_before_send(req, t, flags, &forwarded);
+		if (!NT_SUCCESS(status)) {
+			wdfio_request_fail(req, status);
+			return FALSE;
+		}
+		if (forwarded)
+			return TRUE;
+	} else if (flags & WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET) {
 		/* Only requests a queue presented may be sent and forgotten. */
 		wdfio_misuse("SEND_AND_FORGET of a driver-created request");
 		wdfio_request_fail(req, STATUS_INVALID_DEVICE_STATE);

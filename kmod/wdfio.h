@@ -467,6 +467,13 @@ void wdfio_request_io_done(struct wdfio_request *req, NTSTATUS status,
 			   ULONG_PTR information);
 NTSTATUS wdfio_check_send_options(PWDF_REQUEST_SEND_OPTIONS options,
 				  bool sync_ddi);
+/* queue.c: a request a queue presented is about to be sent */
+NTSTATUS wdfio_qreq_before_send(struct wdfio_request *req,
+				struct wdfio_target *t, ULONG flags,
+				bool *forwarded);
+/* iotarget_api.c: check a format against its target and bind it */
+NTSTATUS wdfio_bind_format(struct wdfio_target *t, struct wdfio_request *req,
+			   struct wdfio_format *fmt);
 
 void wdfio_queue_work(struct work_struct *work);
 void wdfio_queue_delayed_work(struct delayed_work *dwork, unsigned long delay);
