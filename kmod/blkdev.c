@@ -168,6 +168,10 @@ static void wdfio_bfe_submit_bio(struct bio *bio)
 	unsigned int noio;
 	NTSTATUS status;
 
+	/* Forwarded bios must fit the lower device: split them as it would. */
+	bio = bio_split_to_limits(bio);
+	if (!bio)
+		return;
 	switch (bio_op(bio)) {
 	case REQ_OP_READ:
 		d.type = WdfRequestTypeRead;
@@ -237,8 +241,10 @@ static const struct block_device_operations wdfio_bfe_fops = {
  * wdfio_blkdev_register() - create the disk of a device over a block device
  * @dev: a named device with a lower target
  *
- * The disk has the lower device's capacity, block sizes, transfer limits,
- * discard and write-cache settings; no partitions.
+ * The disk has the lower device's capacity and queue limits (stacked as dm
+ * does: block sizes, transfer and segment limits, alignment, discard) and its
+ * write-cache settings; no partitions. Bios are split to those limits before
+ * the driver sees them, so one forwarded as it is fits the lower device.
  *
  * Context: Process context.
  * Return: 0 or -errno.
@@ -270,17 +276,10 @@ int wdfio_blkdev_register(struct wdfio_device *dev)
 	disk->flags |= GENHD_FL_NO_PART;
 	strscpy(disk->disk_name, dev->name, DISK_NAME_LEN);
 	q = disk->queue;
-	blk_queue_logical_block_size(q, bdev_logical_block_size(lb));
-	blk_queue_physical_block_size(q, bdev_physical_block_size(lb));
-	blk_queue_max_hw_sectors(q, queue_max_hw_sectors(bdev_get_queue(lb)));
-	blk_queue_max_segments(q, queue_max_segments(bdev_get_queue(lb)));
-	if (bdev_max_discard_sectors(lb)) {
-		blk_queue_max_discard_sectors(q, bdev_max_discard_sectors(lb));
-		q->limits.discard_granularity =
-			bdev_discard_granularity(lb) ?: bdev_logical_block_size(lb);
-	}
-	blk_queue_max_write_zeroes_sectors(q,
-					   bdev_write_zeroes_sectors(lb));
+	/* The lower device's limits, as a stacking driver (dm) takes them. */
+	blk_set_stacking_limits(&q->limits);
+	if (blk_stack_limits(&q->limits, &bdev_get_queue(lb)->limits, 0))
+		pr_warn("%s: misaligned limits of the lower device\n", dev->name);
 	blk_queue_write_cache(q, bdev_write_cache(lb), bdev_fua(lb));
 	if (bdev_nonrot(lb))
 		blk_queue_flag_set(QUEUE_FLAG_NONROT, q);

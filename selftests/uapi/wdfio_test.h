@@ -252,6 +252,14 @@ struct wdfio_test_run {
 	  "deleting a device cancels a read queued on it; the open file then gets -ENODEV") \
 	X(queue_delete_owned, 120,					\
 	  "deleting a device calls EvtIoStop(Purge) for a read the driver owns; requeued, cancelled") \
+	X(filter_forget_nullb0, 120,					\
+	  "filter over nullb0, SEND_AND_FORGET: data both ways through /dev/wdfio_flt0") \
+	X(filter_routine_nullb2, 120,					\
+	  "filter over nullb2, FormatRequestUsingCurrentType + completion routine (hardirq)") \
+	X(filter_flush_discard_tb0, 120,				\
+	  "filter over wdfio_tb0: flush and discard reach the lower device, no limit violations") \
+	X(filter_remove_held_tb0, 120,					\
+	  "deleting a filter while its forwarded bios are held: all end OK, the disk is gone") \
 	X(storm, 1200,							\
 	  "100000 sends on 2 CPUs with random timeouts and cancels: exactly-once, statuses, data") \
 	X(storm_stop_start, 900,					\
