@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * samples/linear (wdfio_linear.ko), from user space: load it over
+ * /dev/nullb0, move data both ways through /dev/wdflinear0 with O_DIRECT
+ * and check it on the lower device, then unload it (refused while the disk
+ * is open).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "wdfio_harness.h"
+
+#define LINEAR	"/dev/wdflinear0"
+#define LOWER	"/dev/nullb0"
+#define LEN	(1u << 20)
+
+static int run(const char *cmd)
+{
+	int st = system(cmd);
+
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int wait_node(const char *path, int present)
+{
+	struct stat st;
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		if ((stat(path, &st) == 0) == present)
+			return 0;
+		usleep(10000);
+	}
+	return -1;
+}
+
+static void fill(unsigned char *b, size_t n, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		b[i] = (unsigned char)(seed + i * 13 + (i >> 9));
+}
+
+static uint64_t size_of(int fd)
+{
+	uint64_t size = 0;
+
+	return ioctl(fd, BLKGETSIZE64, &size) ? 0 : size;
+}
+
+TEST(linear_sample)
+{
+	unsigned char *w, *r;
+	int up, low;
+
+	ASSERT_EQ(0, run("modprobe wdfio_linear lower=" LOWER));
+	ASSERT_EQ(0, wait_node(LINEAR, 1));
+	ASSERT_EQ(0, posix_memalign((void **)&w, 4096, LEN));
+	ASSERT_EQ(0, posix_memalign((void **)&r, 4096, LEN));
+	up = open(LINEAR, O_RDWR | O_DIRECT | O_CLOEXEC);
+	ASSERT_LE(0, up) TH_LOG("open %s: %s", LINEAR, strerror(errno));
+	low = open(LOWER, O_RDWR | O_DIRECT | O_CLOEXEC);
+	ASSERT_LE(0, low);
+	EXPECT_NE(0U, size_of(up));
+	EXPECT_EQ(size_of(low), size_of(up));
+
+	/* through the filter, checked below it */
+	fill(w, LEN, 1);
+	EXPECT_EQ((ssize_t)LEN, pwrite(up, w, LEN, 5 << 20));
+	memset(r, 0, LEN);
+	EXPECT_EQ((ssize_t)LEN, pread(low, r, LEN, 5 << 20));
+	EXPECT_EQ(0, memcmp(w, r, LEN));
+	/* and the other way */
+	fill(w, LEN, 2);
+	EXPECT_EQ((ssize_t)LEN, pwrite(low, w, LEN, 9 << 20));
+	memset(r, 0, LEN);
+	EXPECT_EQ((ssize_t)LEN, pread(up, r, LEN, 9 << 20));
+	EXPECT_EQ(0, memcmp(w, r, LEN));
+	/* small and unaligned-to-page, block-aligned I/O */
+	EXPECT_EQ(512, pwrite(up, w, 512, 512 * 7));
+	EXPECT_EQ(512, pread(low, r, 512, 512 * 7));
+	EXPECT_EQ(0, memcmp(w, r, 512));
+	EXPECT_EQ(0, fdatasync(up));
+
+	/* the driver cannot go while its disk is open */
+	EXPECT_NE(0, run("rmmod wdfio_linear 2>/dev/null"));
+	close(up);
+	close(low);
+	EXPECT_EQ(0, run("rmmod wdfio_linear"));
+	EXPECT_EQ(0, wait_node(LINEAR, 0));
+	free(w);
+	free(r);
+}
+
+int main(int argc, char **argv)
+{
+	return wdfio_harness_run(argc, argv);
+}
