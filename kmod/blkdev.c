@@ -183,7 +183,7 @@ static void wdfio_bfe_submit_bio(struct bio *bio)
 	case REQ_OP_DISCARD:
 	case REQ_OP_WRITE_ZEROES:
 		d.type = WdfRequestTypeOther;
-		d.code = bio_op(bio);
+		d.code = (__force ULONG)bio_op(bio);
 		break;
 	default:
 		bio->bi_status = BLK_STS_NOTSUPP;

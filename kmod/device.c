@@ -30,7 +30,7 @@ static void wdfio_driver_dispose(struct wdfio_object *obj)
 
 	/* KMDF calls EvtDriverUnload at unload, the devices already gone. */
 	if (drv->config.EvtDriverUnload)
-		drv->config.EvtDriverUnload((WDFDRIVER)&drv->obj);
+		drv->config.EvtDriverUnload(wdfio_driver_handle(drv));
 }
 
 static const struct wdfio_obj_ops wdfio_driver_ops = {
@@ -64,7 +64,7 @@ static NTSTATUS wdfio_driver_create(PWDF_OBJECT_ATTRIBUTES attr,
 	drv->config = *config;
 	drv->owner = owner;
 	if (out)
-		*out = (WDFDRIVER)&drv->obj;
+		*out = wdfio_driver_handle(drv);
 	return STATUS_SUCCESS;
 }
 
@@ -595,7 +595,7 @@ WDFDRIVER WdfDeviceGetDriver(WDFDEVICE Device)
 		wdfio_misuse("invalid WDFDEVICE %p", Device);
 		return NULL;
 	}
-	return (WDFDRIVER)&dev->driver->obj;
+	return wdfio_driver_handle(dev->driver);
 }
 EXPORT_SYMBOL_GPL(WdfDeviceGetDriver);
 

@@ -595,6 +595,12 @@ static void wdfio_queue_cancel_all(struct wdfio_queue *q, bool owned)
  * else handed to EvtIoStop(WdfRequestStopActionPurge); then (where sleeping
  * is allowed) wait until the driver has completed them all.
  */
+static bool wdfio_queue_idle_now(struct wdfio_queue *q)
+{
+	return !READ_ONCE(q->nr_owned) && !READ_ONCE(q->nr_pending) &&
+	       list_empty_careful(&q->dispatchers);
+}
+
 void wdfio_queue_power_purge(struct wdfio_queue *q)
 {
 	struct wdfio_device *dev = q->dev;
@@ -641,9 +647,7 @@ void wdfio_queue_power_purge(struct wdfio_queue *q)
 	spin_unlock_irqrestore(&dev->lock, flags);
 
 	if (wdfio_can_sleep())
-		wait_event(q->idle_wq, !READ_ONCE(q->nr_owned) &&
-				       !READ_ONCE(q->nr_pending) &&
-				       list_empty_careful(&q->dispatchers));
+		wait_event(q->idle_wq, wdfio_queue_idle_now(q));
 }
 
 static void wdfio_queue_dispose(struct wdfio_object *obj)

@@ -3,12 +3,12 @@
  * wdfio's receiving side: drivers, devices, queues, and the requests a queue
  * presents (internal interfaces of device.c, queue.c, chardev.c).
  *
- * Ownership of a presented request (struct wdfio_qreq.state):
- *
- *	NEW ──submit──▶ QUEUED ──present/retrieve──▶ OWNED ──complete──▶ DONE
- *	                   ▲  │cancel (EvtIoCanceledOnQueue: OWNED;    │
- *	                   │  ▼        else completed STATUS_CANCELLED) │
- *	                   └──────── forward / StopAcknowledge(TRUE) ───┘
+ * Ownership of a presented request (struct wdfio_qreq.state): NEW, then
+ * QUEUED on a queue's @pending, OWNED by the driver once presented or
+ * retrieved (on @owned), DONE once completed. A forward or a requeue
+ * (WdfRequestStopAcknowledge(TRUE)) takes an OWNED request back to QUEUED;
+ * a cancel takes a QUEUED one to OWNED (EvtIoCanceledOnQueue) or completes
+ * it with STATUS_CANCELLED.
  *
  * Every state change happens under the device's lock (one lock for all the
  * queues of a device, so a forward between two queues is atomic). A request
@@ -260,6 +260,11 @@ static inline struct wdfio_driver *wdfio_driver_from_handle(WDFDRIVER h)
 	struct wdfio_object *o = wdfio_object_of_type(h, WDFIO_OBJ_DRIVER);
 
 	return o ? container_of(o, struct wdfio_driver, obj) : NULL;
+}
+
+static inline WDFDRIVER wdfio_driver_handle(struct wdfio_driver *d)
+{
+	return (WDFDRIVER)(&d->obj);
 }
 
 static inline struct wdfio_device *wdfio_device_from_handle(WDFDEVICE h)

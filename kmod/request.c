@@ -730,7 +730,7 @@ void wdfio_request_io_done(struct wdfio_request *req, NTSTATUS status,
 	 */
 	if (test_bit(WDFIO_RQF_TIMER, &req->rflags)) {
 		set_bit(WDFIO_RQF_IO_DONE, &req->rflags);
-		smp_mb__after_atomic();
+		smp_mb__after_atomic();	/* IO_DONE, then try the cancel */
 		if (cancel_delayed_work(&req->timeout_work))
 			atomic_dec(&req->owners);
 	}
@@ -852,7 +852,7 @@ static void wdfio_request_timeout(struct work_struct *work)
 	if (left > 0) {
 		wdfio_queue_delayed_work(&req->timeout_work,
 					 wdfio_ns_to_delay(left));
-		smp_mb__after_atomic();
+		smp_mb__after_atomic();	/* re-armed, then look at IO_DONE */
 		if (test_bit(WDFIO_RQF_IO_DONE, &req->rflags) &&
 		    cancel_delayed_work(&req->timeout_work))
 			wdfio_request_put_owner(req);

@@ -367,7 +367,7 @@ static bool wt_q_wait_state(struct wt *t, WDFQUEUE q, ULONG want_queued,
 		WdfIoQueueGetState(q, &queued, &owned);
 		if (queued == want_queued && owned == want_owned)
 			return true;
-		msleep(10);
+		usleep_range(10000, 20000);
 	}
 	T_FAIL(t, "queue: %u queued, %u owned; wanted %u, %u", queued, owned,
 	       want_queued, want_owned);

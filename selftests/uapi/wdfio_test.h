@@ -187,7 +187,7 @@ struct wdfio_test_run {
 	X(target_delete_inflight, 120,					\
 	  "WdfObjectDelete of a target waits for held I/O")		\
 	X(timeout_held_read, 120,					\
-	  "held read, 50 ms timeout: STATUS_IO_TIMEOUT by the deadline, late bio spares the buffer") \
+	  "held read, 50 ms timeout: STATUS_IO_TIMEOUT by the deadline, late bio spares buffer") \
 	X(timeout_held_write, 120,					\
 	  "held write + 50 ms timeout: device gets the data of send time, buffer untouched") \
 	X(timeout_held_split, 300,					\
@@ -251,7 +251,7 @@ struct wdfio_test_run {
 	X(queue_delete_queued, 120,					\
 	  "deleting a device cancels a read queued on it; the open file then gets -ENODEV") \
 	X(queue_delete_owned, 120,					\
-	  "deleting a device calls EvtIoStop(Purge) for a read the driver owns; requeued, cancelled") \
+	  "device deletion: EvtIoStop(Purge) for a read the driver owns; requeued, cancelled") \
 	X(filter_forget_nullb0, 120,					\
 	  "filter over nullb0, SEND_AND_FORGET: data both ways through /dev/wdfio_flt0") \
 	X(filter_routine_nullb2, 120,					\

@@ -31,10 +31,19 @@
 #define NOBODY		65534
 #define SENTINEL	0xC3
 
-/* Bad pointers and sizes, hidden from the compiler's buffer checks */
-static void *volatile bad_user = (void *)8;
-static void *volatile bad_kernel = (void *)0xffff888000000000ull;
-static volatile size_t too_big = (size_t)WDFIO_MAX_TRANSFER + 1;
+/*
+ * Bad pointers and sizes the compiler cannot see through (the empty asm):
+ * its buffer-size checks would otherwise flag the calls that use them
+ */
+static void *bad_addr(uintptr_t v)
+{
+	__asm__ ("" : "+r" (v));
+	return (void *)v;
+}
+
+#define bad_user	bad_addr(8)
+#define bad_kernel	bad_addr(0xffff888000000000ull)
+#define too_big		((size_t)(uintptr_t)bad_addr(WDFIO_MAX_TRANSFER + 1ull))
 
 static int dc(int fd, __u32 code, const void *in, size_t in_len, void *out,
 	      size_t out_len, __u64 *bytes)
@@ -116,7 +125,7 @@ struct caller {
 	off_t off;
 	size_t len;
 	unsigned char buf[4096];
-	volatile int done;
+	int done;		/* __atomic */
 	ssize_t ret;
 	int err;
 };

@@ -21,7 +21,7 @@
 
 #define LINEAR	"/dev/wdflinear0"
 #define LOWER	"/dev/nullb0"
-#define LEN	(1u << 20)
+#define LEN	(1024 * 1024)
 
 static int run(const char *cmd)
 {
@@ -51,9 +51,9 @@ static void fill(unsigned char *b, size_t n, unsigned int seed)
 		b[i] = (unsigned char)(seed + i * 13 + (i >> 9));
 }
 
-static uint64_t size_of(int fd)
+static unsigned long long size_of(int fd)
 {
-	uint64_t size = 0;
+	unsigned long long size = 0;
 
 	return ioctl(fd, BLKGETSIZE64, &size) ? 0 : size;
 }
