@@ -342,3 +342,123 @@ out:
 	kfree(w);
 	return 0;
 }
+
+/* ---- many bios at once through a filter ----------------------------------- */
+
+#define WT_STORM_BIOS	64
+#define WT_STORM_ROUNDS	200
+
+struct wt_storm {
+	atomic_t left;
+	atomic_t failed;
+	struct completion done;
+	struct page *pages[WT_STORM_BIOS];
+};
+
+static void wt_storm_end(struct bio *bio)
+{
+	struct wt_storm *s = bio->bi_private;
+
+	if (bio->bi_status)
+		atomic_inc(&s->failed);
+	bio_put(bio);
+	if (atomic_dec_and_test(&s->left))
+		complete(&s->done);
+}
+
+/* 64 concurrent 4 KiB bios at scattered offsets; false if they hung */
+static bool wt_storm_round(struct wt *t, struct wt_storm *s,
+			   struct block_device *bdev, bool write, u32 seed)
+{
+	int i;
+
+	atomic_set(&s->left, WT_STORM_BIOS);
+	reinit_completion(&s->done);
+	for (i = 0; i < WT_STORM_BIOS; i++) {
+		u64 off = (u64)((i * 37) % WT_STORM_BIOS) * SZ_64K + (i % 7) * 4096;
+		struct bio *bio = bio_alloc(bdev, 1, write ? REQ_OP_WRITE :
+					    REQ_OP_READ, GFP_KERNEL);
+
+		if (write)
+			wt_fill(page_address(s->pages[i]), PAGE_SIZE, off, seed);
+		else
+			memset(page_address(s->pages[i]), 0, PAGE_SIZE);
+		bio->bi_iter.bi_sector = off >> SECTOR_SHIFT;
+		__bio_add_page(bio, s->pages[i], PAGE_SIZE, 0);
+		bio->bi_private = s;
+		bio->bi_end_io = wt_storm_end;
+		submit_bio(bio);
+	}
+	if (!wait_for_completion_timeout(&s->done, WT_TIMEOUT_S * HZ)) {
+		t->wedged = true;
+		return T_FAIL(t, "%d bios did not end", atomic_read(&s->left));
+	}
+	if (write)
+		return true;
+	for (i = 0; i < WT_STORM_BIOS; i++) {
+		u64 off = (u64)((i * 37) % WT_STORM_BIOS) * SZ_64K + (i % 7) * 4096;
+
+		if (!wt_verify(t, page_address(s->pages[i]), PAGE_SIZE, off, seed,
+			       "storm read"))
+			return false;
+	}
+	return true;
+}
+
+static void wt_filter_storm(struct wt *t, bool forget, PCUNICODE_STRING name,
+			    const char *path)
+{
+	struct wt_storm *s;
+	struct wt_flt_fix f;
+	int i, r;
+
+	wt_quiet_verifier(t);
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!T_TRUE(t, s, "kzalloc"))
+		return;
+	init_completion(&s->done);
+	for (i = 0; i < WT_STORM_BIOS; i++) {
+		s->pages[i] = alloc_page(GFP_KERNEL);
+		if (!T_TRUE(t, s->pages[i], "alloc_page"))
+			goto out;
+	}
+	if (!wt_flt_open(t, &f, forget, WT_NULLB2, name, path))
+		goto close;
+	for (r = 0; r < WT_STORM_ROUNDS && !t->failures; r++) {
+		u32 seed = wt_next_seed();
+
+		wt_set_where(t, "round %d", r);
+		if (!wt_storm_round(t, s, f.upper.bdev, true, seed) ||
+		    !wt_storm_round(t, s, f.upper.bdev, false, seed))
+			break;
+	}
+	T_EQ(t, 0, atomic_read(&s->failed));
+	T_EQ(t, 0, atomic_read(&wt_flt.send_failed));
+	T_GE(t, 2 * WT_STORM_BIOS * WT_STORM_ROUNDS,
+	     atomic_read(&wt_flt.presented));
+close:
+	wt_flt_close(t, &f, path);
+out:
+	if (t->wedged)
+		return;
+	for (i = 0; i < WT_STORM_BIOS; i++)
+		if (s->pages[i])
+			__free_page(s->pages[i]);
+	kfree(s);
+}
+
+int wt_filter_storm_forget(struct wt *t)
+{
+	DECLARE_CONST_UNICODE_STRING(name, L"\\Device\\wdfio_flt4");
+
+	wt_filter_storm(t, true, &name, "/dev/wdfio_flt4");
+	return 0;
+}
+
+int wt_filter_storm_routine(struct wt *t)
+{
+	DECLARE_CONST_UNICODE_STRING(name, L"\\Device\\wdfio_flt5");
+
+	wt_filter_storm(t, false, &name, "/dev/wdfio_flt5");
+	return 0;
+}

@@ -260,6 +260,10 @@ struct wdfio_test_run {
 	  "filter over wdfio_tb0: flush and discard reach the lower device, no limit violations") \
 	X(filter_remove_held_tb0, 120,					\
 	  "deleting a filter while its forwarded bios are held: all end OK, the disk is gone") \
+	X(filter_storm_forget, 300,					\
+	  "200 rounds of 64 concurrent bios through a SEND_AND_FORGET filter on nullb2") \
+	X(filter_storm_routine, 300,					\
+	  "200 rounds of 64 concurrent bios through a completion-routine filter on nullb2") \
 	X(storm, 1200,							\
 	  "100000 sends on 2 CPUs with random timeouts and cancels: exactly-once, statuses, data") \
 	X(storm_stop_start, 900,					\
