@@ -59,6 +59,8 @@ static void wt_flt_forward(WDFQUEUE Queue, WDFREQUEST Request, size_t Length)
 	WDFIOTARGET target = WdfDeviceGetIoTarget(WdfIoQueueGetDevice(Queue));
 
 	atomic_inc(&wt_flt.presented);
+	/* a presented request cannot be deleted, only completed (KMDF) */
+	WdfObjectDelete(Request);
 	WdfRequestFormatRequestUsingCurrentType(Request);
 	/* KMDF: a presented request needs a completion routine */
 	if (!WdfRequestSend(Request, target, WDF_NO_SEND_OPTIONS) &&
