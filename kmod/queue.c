@@ -50,12 +50,13 @@ bool wdfio_queue_handles(struct wdfio_queue *q, WDF_REQUEST_TYPE type)
 	}
 }
 
-static bool wdfio_queue_may_present(struct wdfio_queue *q)
+/* Does the queue's state let it present one more request? */
+static bool wdfio_queue_has_room(struct wdfio_queue *q)
 {
 	ULONG max = q->cfg.Settings.Parallel.NumberOfPresentedRequests;
 
 	lockdep_assert_held(&q->dev->lock);
-	if (!q->dispatching || list_empty(&q->pending))
+	if (!q->dispatching)
 		return false;
 	switch (q->cfg.DispatchType) {
 	case WdfIoQueueDispatchSequential:
@@ -65,6 +66,11 @@ static bool wdfio_queue_may_present(struct wdfio_queue *q)
 	default:
 		return false;
 	}
+}
+
+static bool wdfio_queue_may_present(struct wdfio_queue *q)
+{
+	return !list_empty(&q->pending) && wdfio_queue_has_room(q);
 }
 
 static struct wdfio_request *wdfio_qr_request(struct wdfio_qreq *qr)
@@ -449,6 +455,8 @@ static void wdfio_queue_after_insert(struct wdfio_queue *q,
 	wdfio_queue_run(q);
 }
 
+static bool wdfio_queue_direct_ok(struct wdfio_queue *q);
+
 /**
  * wdfio_device_submit() - a front-end sends a request to a device
  * @dev: the device
@@ -544,13 +552,52 @@ NTSTATUS wdfio_device_submit(struct wdfio_device *dev,
 	dev->inflight++;
 	wdfio_object_get(&q->obj);
 	qr->queue = q;
-	wdfio_queue_insert_locked(q, req, false);
 	/* The front-end's reference, for cancel and until its completion. */
 	wdfio_object_get(&req->obj);
 	*out = req;
+	if (wdfio_queue_direct_ok(q)) {
+		/* Nothing queued before it: present it here, at once. */
+		list_add_tail(&qr->entry, &q->owned);
+		q->nr_owned++;
+		qr->state = WDFIO_QR_OWNED;
+		wdfio_object_get(&req->obj);
+		wdfio_object_get(&q->obj);	/* for the wake-up below */
+		atomic_inc(&q->presenting);
+		spin_unlock_irqrestore(&dev->lock, flags);
+		wdfio_queue_present(q, req);
+		wdfio_object_put(&req->obj);
+		if (atomic_dec_and_test(&q->presenting) &&
+		    wq_has_sleeper(&q->idle_wq))
+			wake_up_all(&q->idle_wq);
+		wdfio_object_put(&q->obj);
+		return STATUS_PENDING;
+	}
+	wdfio_queue_insert_locked(q, req, false);
 	spin_unlock_irqrestore(&dev->lock, flags);
 	wdfio_queue_run(q);
 	return STATUS_PENDING;
+}
+
+/*
+ * May a new request skip @q's pending list? Only on a dispatching parallel
+ * queue with room and nothing waiting (order is kept), where this thread may
+ * call the driver (not from inside one of the queue's own callbacks, which
+ * KMDF also avoids, nor where a passive queue cannot be served).
+ */
+static bool wdfio_queue_direct_ok(struct wdfio_queue *q)
+{
+	struct wdfio_dispatcher *d;
+
+	lockdep_assert_held(&q->dev->lock);
+	if (q->cfg.DispatchType != WdfIoQueueDispatchParallel ||
+	    !list_empty(&q->pending) || !wdfio_queue_has_room(q))
+		return false;
+	if (q->passive && !wdfio_can_sleep())
+		return false;
+	list_for_each_entry(d, &q->dispatchers, node)
+		if (d->task == current)
+			return false;
+	return true;
 }
 
 /*
@@ -598,7 +645,8 @@ static void wdfio_queue_cancel_all(struct wdfio_queue *q, bool owned)
 static bool wdfio_queue_idle_now(struct wdfio_queue *q)
 {
 	return !READ_ONCE(q->nr_owned) && !READ_ONCE(q->nr_pending) &&
-	       list_empty_careful(&q->dispatchers);
+	       list_empty_careful(&q->dispatchers) &&
+	       !atomic_read(&q->presenting);
 }
 
 void wdfio_queue_power_purge(struct wdfio_queue *q)
@@ -1753,6 +1801,7 @@ static NTSTATUS wdfio_qreq_forget_bio(struct wdfio_request *req,
 	struct wdfio_queue *q;
 	unsigned long flags;
 	NTSTATUS status = STATUS_SUCCESS;
+	bool run;
 
 	spin_lock_irqsave(&t->lock, flags);
 	lower = t->dev;
@@ -1776,11 +1825,16 @@ static NTSTATUS wdfio_qreq_forget_bio(struct wdfio_request *req,
 	q->nr_owned--;
 	qr->state = WDFIO_QR_DONE;
 	qr->bio = NULL;
+	/* The usual parallel filter: nothing waits for this completion. */
+	run = !list_empty(&q->pending) || q->idle_cb || q->purge_cb;
 	spin_unlock_irqrestore(&dev->lock, flags);
 
 	wdfio_object_delete(&req->obj);
 	wdfio_blkdev_forward(bio, lower);
-	wdfio_queue_run(q);
+	if (run)
+		wdfio_queue_run(q);
+	else if (wq_has_sleeper(&q->idle_wq))
+		wake_up_all(&q->idle_wq);
 	spin_lock_irqsave(&dev->lock, flags);
 	if (!--dev->inflight)
 		wake_up_all(&dev->idle_wq);

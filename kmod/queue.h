@@ -130,6 +130,9 @@ struct wdfio_device {
  *	(struct wdfio_dispatcher on their stacks): several may, as in KMDF,
  *	but a thread never re-enters (a callback that completes its request
  *	inline leaves the next one to the loop it runs in)
+ * @presenting: threads presenting a new request directly (not through
+ *	the dispatch loop: wdfio_device_submit()'s fast path); deletion
+ *	waits for zero, so no thread is left inside a callback
  * @idle_cb: (L) Stop's callback, run when the driver owns nothing
  * @idle_ctx: (L) its context
  * @purge_cb: (L) Purge's callback, run when nothing is queued or owned
@@ -152,6 +155,7 @@ struct wdfio_queue {
 	unsigned int nr_pending;
 	unsigned int nr_owned;
 	struct list_head dispatchers;
+	atomic_t presenting;
 	PFN_WDF_IO_QUEUE_STATE idle_cb;
 	WDFCONTEXT idle_ctx;
 	PFN_WDF_IO_QUEUE_STATE purge_cb;
