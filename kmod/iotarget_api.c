@@ -15,9 +15,8 @@
  * and bind it to @req. On failure the buffers are released and @req is left
  * unformatted (KMDF drops the old format first), unless it is sent.
  */
-static NTSTATUS wdfio_bind_format(struct wdfio_target *t,
-				  struct wdfio_request *req,
-				  struct wdfio_format *fmt)
+NTSTATUS wdfio_bind_format(struct wdfio_target *t, struct wdfio_request *req,
+			   struct wdfio_format *fmt)
 {
 	NTSTATUS status = STATUS_SUCCESS;
 	WDF_IO_TARGET_STATE state;

@@ -281,6 +281,8 @@ void wdfio_object_delete(struct wdfio_object *obj)
 		wdfio_misuse("%s %p deleted twice", obj->ops->name, obj);
 		return;
 	}
+	if (obj->ops->predelete)
+		obj->ops->predelete(obj);
 
 	for (;;) {
 		struct wdfio_object *child;
@@ -322,8 +324,9 @@ void wdfio_object_delete(struct wdfio_object *obj)
  * that is still sent may be deleted: its completion routine still runs.
  *
  * Context: Any context; process context if @Object is, or has as a
- * descendant, an I/O target (closing it waits for its I/O).
- * Return: Nothing. A bad handle is logged and ignored.
+ * descendant, an I/O target, a device or a queue (they wait for their I/O).
+ * Return: Nothing. A bad handle, or a request a queue presented (complete
+ * it instead), is logged and ignored.
  */
 VOID WdfObjectDelete(WDFOBJECT Object)
 {
@@ -331,6 +334,13 @@ VOID WdfObjectDelete(WDFOBJECT Object)
 
 	if (!obj) {
 		wdfio_misuse("invalid handle %p", Object);
+		return;
+	}
+	/* KMDF: a request a queue presented is completed, never deleted. */
+	if (obj->ops->type == WDFIO_OBJ_REQUEST &&
+	    container_of(obj, struct wdfio_request, obj)->qr) {
+		wdfio_misuse("request %p was presented by a queue: complete it",
+			     obj);
 		return;
 	}
 	wdfio_object_delete(obj);

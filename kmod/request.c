@@ -152,16 +152,35 @@ static const struct wdfio_obj_ops wdfio_request_ops = {
 NTSTATUS wdfio_request_create(PWDF_OBJECT_ATTRIBUTES attr,
 			      struct wdfio_request **out)
 {
+	return wdfio_request_create_presented(attr, 0, out);
+}
+
+/**
+ * wdfio_request_create_presented() - allocate a request with a presented part
+ * @attr: the driver's attributes, or NULL
+ * @qr_size: bytes of struct wdfio_qreq to allocate with the request (zeroed,
+ *	at @req->qr), or 0 for a driver-created request
+ * @out: receives the request
+ *
+ * Context: Any context.
+ * Return: STATUS_SUCCESS or the attribute/allocation/parent error.
+ */
+NTSTATUS wdfio_request_create_presented(PWDF_OBJECT_ATTRIBUTES attr,
+					size_t qr_size,
+					struct wdfio_request **out)
+{
 	struct wdfio_request *req;
 	NTSTATUS status;
 
 	status = wdfio_object_check_attributes(attr);
 	if (!NT_SUCCESS(status))
 		return status;
-	req = wdfio_object_alloc(&wdfio_request_ops, sizeof(*req), attr,
-				 wdfio_gfp(), &status);
+	req = wdfio_object_alloc(&wdfio_request_ops, sizeof(*req) + qr_size,
+				 attr, wdfio_gfp(), &status);
 	if (!req)
 		return status;
+	if (qr_size)
+		req->qr = (struct wdfio_qreq *)(req + 1);
 	spin_lock_init(&req->lock);
 	req->state = WDFIO_RQ_IDLE;
 	req->status = STATUS_SUCCESS;
@@ -555,7 +574,18 @@ BOOLEAN wdfio_request_send(struct wdfio_request *req, struct wdfio_target *t,
 		wdfio_request_fail(req, STATUS_INVALID_PARAMETER);
 		return FALSE;
 	}
-	if (flags & WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET) {
+	if (req->qr) {
+		bool forwarded;
+
+		/* Presented by a queue: the receiving side's rules (queue.c). */
+		status = wdfio_qreq_before_send(req, t, flags, &forwarded);
+		if (!NT_SUCCESS(status)) {
+			wdfio_request_fail(req, status);
+			return FALSE;
+		}
+		if (forwarded)
+			return TRUE;
+	} else if (flags & WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET) {
 		/* Only requests a queue presented may be sent and forgotten. */
 		wdfio_misuse("SEND_AND_FORGET of a driver-created request");
 		wdfio_request_fail(req, STATUS_INVALID_DEVICE_STATE);

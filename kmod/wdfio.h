@@ -67,6 +67,9 @@ enum wdfio_obj_type {
 	WDFIO_OBJ_MEMORY = 1,
 	WDFIO_OBJ_REQUEST,
 	WDFIO_OBJ_IOTARGET,
+	WDFIO_OBJ_DRIVER,	/* queue.h: the receiving side */
+	WDFIO_OBJ_DEVICE,
+	WDFIO_OBJ_QUEUE,
 };
 
 #define WDFIO_OBJ_MAGIC		0x4f464457u	/* "WDFO" */
@@ -78,6 +81,8 @@ struct wdfio_object;
  * struct wdfio_obj_ops - per-type behaviour of an object
  * @type: the type tag handles are checked against
  * @name: for messages
+ * @predelete: at WdfObjectDelete, before the children are deleted (a
+ *	device stops taking requests before its queues go); optional
  * @dispose: at WdfObjectDelete, after the cleanup callbacks: give up what the
  *	object holds (close a target, drop a request's format). May sleep only
  *	if the type's delete requires process context (targets).
@@ -87,6 +92,7 @@ struct wdfio_object;
 struct wdfio_obj_ops {
 	enum wdfio_obj_type type;
 	const char *name;
+	void (*predelete)(struct wdfio_object *obj);
 	void (*dispose)(struct wdfio_object *obj);
 	void (*release)(struct wdfio_object *obj);
 };
@@ -423,6 +429,8 @@ enum {
  *	next one when that send was not detachable: a reused request sends
  *	without allocating. Touched only by the backend between a send and
  *	its completion, and freed with the request.
+ * @qr: the presented part (queue.h) of a request a queue presented, NULL
+ *	for a driver-created request; set at creation, never changes
  */
 struct wdfio_request {
 	struct wdfio_object obj;
@@ -445,6 +453,7 @@ struct wdfio_request {
 	struct list_head sent_entry;
 	struct llist_node submit_node;
 	struct wdfio_bio_io *io_cache;
+	struct wdfio_qreq *qr;
 };
 
 static inline struct wdfio_request *wdfio_request_from_handle(WDFREQUEST h)
@@ -461,6 +470,9 @@ static inline WDFREQUEST wdfio_request_handle(struct wdfio_request *r)
 
 NTSTATUS wdfio_request_create(PWDF_OBJECT_ATTRIBUTES attr,
 			      struct wdfio_request **out);
+NTSTATUS wdfio_request_create_presented(PWDF_OBJECT_ATTRIBUTES attr,
+					size_t qr_size,
+					struct wdfio_request **out);
 NTSTATUS wdfio_request_format(struct wdfio_request *req,
 			      struct wdfio_format *fmt);
 void wdfio_request_unformat(struct wdfio_request *req);
@@ -483,6 +495,13 @@ void wdfio_request_io_done(struct wdfio_request *req, NTSTATUS status,
 			   ULONG_PTR information);
 NTSTATUS wdfio_check_send_options(PWDF_REQUEST_SEND_OPTIONS options,
 				  bool sync_ddi);
+/* queue.c: a request a queue presented is about to be sent */
+NTSTATUS wdfio_qreq_before_send(struct wdfio_request *req,
+				struct wdfio_target *t, ULONG flags,
+				bool *forwarded);
+/* iotarget_api.c: check a format against its target and bind it */
+NTSTATUS wdfio_bind_format(struct wdfio_target *t, struct wdfio_request *req,
+			   struct wdfio_format *fmt);
 
 void wdfio_queue_work(struct work_struct *work);
 void wdfio_queue_delayed_work(struct delayed_work *dwork, unsigned long delay);
