@@ -110,6 +110,7 @@ static bool wt_flt_open(struct wt *t, struct wt_flt_fix *f, bool forget,
 	UNICODE_STRING lower_name;
 	WDF_DRIVER_CONFIG cfg;
 	NTSTATUS status;
+	int err;
 
 	memset(f, 0, sizeof(*f));
 	memset(&wt_flt, 0, sizeof(wt_flt));
@@ -127,13 +128,10 @@ static bool wt_flt_open(struct wt *t, struct wt_flt_fix *f, bool forget,
 	T_TRUE(t, WdfDeviceGetIoTarget(f->device), "a default target");
 	T_EQ(t, WdfIoTargetStarted,
 	     WdfIoTargetGetState(WdfDeviceGetIoTarget(f->device)));
-	f->upper.mode = FMODE_READ | FMODE_WRITE;
-	f->upper.bdev = blkdev_get_by_path(path, f->upper.mode, NULL);
-	if (!T_TRUE(t, !IS_ERR(f->upper.bdev), "open %s: %ld", path,
-		    PTR_ERR(f->upper.bdev))) {
-		f->upper.bdev = NULL;
+	err = wdfio_bdev_open(&f->upper.handle, path, true, NULL);
+	if (!T_TRUE(t, !err, "open %s: %d", path, err))
 		return false;
-	}
+	f->upper.bdev = f->upper.handle.bdev;
 	wt_bdev_limits(&f->upper);
 	if (wt_bdev_open(t, &wt_devs[lower], &f->lower))
 		return false;
