@@ -286,7 +286,14 @@ static int wt_sm_thread_fn(void *arg)
 /* Every jiffy: cancel a few random requests, sometimes retune wdfio_tb0 */
 static void wt_sm_tick(struct timer_list *timer)
 {
-	static const unsigned int delays[] = { 0, 0, 20, 200, 2000, 8000 };
+	/*
+	 * Completion delays in µs, taken in turn so every storm meets each,
+	 * from the first retune (16 jiffies in) on: the first is longer than
+	 * the longest timeout (20 ms), so timed sends to wdfio_tb0 time out
+	 * however fast the rest of the storm runs.
+	 */
+	static const unsigned int delays[] = { 30000, 0, 0, 20, 200, 2000,
+					       8000 };
 	struct wt_sm *sm = timer_container_of(sm, timer, timer);
 	unsigned int i;
 
@@ -305,10 +312,9 @@ static void wt_sm_tick(struct timer_list *timer)
 		atomic_long_inc(&sm->cancels);
 	}
 	if (!(++sm->ticks % 16)) {
-		u32 r = get_random_u32();
-
-		wdfio_tb_set_context(WT_TB, r % 4);
-		wdfio_tb_set_delay(WT_TB, delays[(r >> 4) % ARRAY_SIZE(delays)]);
+		wdfio_tb_set_context(WT_TB, get_random_u32() % 4);
+		wdfio_tb_set_delay(WT_TB, delays[(sm->ticks / 16 - 1) %
+						 ARRAY_SIZE(delays)]);
 	}
 	if (!READ_ONCE(sm->stop_timer))
 		mod_timer(&sm->timer, jiffies + 1);
