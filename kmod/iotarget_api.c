@@ -15,7 +15,7 @@
  * and bind it to @req. On failure the buffers are released and @req is left
  * unformatted (KMDF drops the old format first), unless it is sent.
  */
-static NTSTATUS wdfio_bind_format(struct wdfio_target *t,
+NTSTATUS wdfio_bind_format(struct wdfio_target *t,
 				  struct wdfio_request *req,
 				  struct wdfio_format *fmt)
 {
@@ -29,10 +29,12 @@ static NTSTATUS wdfio_bind_format(struct wdfio_target *t,
 	}
 	/* t->dev stays valid while t->lock is held (close clears it first). */
 	spin_lock_irqsave(&t->lock, flags);
-	if (!t->dev || t->state == WdfIoTargetClosed ||
+	if (!t->open || t->state == WdfIoTargetClosed ||
 	    t->state == WdfIoTargetClosedForQueryRemove ||
 	    t->state == WdfIoTargetDeleted)
 		status = STATUS_INVALID_DEVICE_STATE;
+	else if (t->kind != WDFIO_TARGET_BLOCK || wdfio_op_is_usb(fmt->op))
+		status = wdfio_usb_check_format(t, fmt);
 	else if (fmt->op != WDFIO_OP_IOCTL)
 		status = wdfio_blk_check_rw(t->dev, fmt->offset, fmt->data.len,
 					    fmt->op == WDFIO_OP_WRITE);
@@ -180,7 +182,7 @@ EXPORT_SYMBOL_GPL(WdfIoTargetFormatRequestForIoctl);
  * The common body of the Send*Synchronously DDIs: a request (the caller's or
  * a temporary one), the format, a synchronous send.
  */
-static NTSTATUS wdfio_send_sync(WDFIOTARGET IoTarget, WDFREQUEST Request,
+NTSTATUS wdfio_send_sync(WDFIOTARGET IoTarget, WDFREQUEST Request,
 				struct wdfio_format *fmt,
 				PWDF_REQUEST_SEND_OPTIONS options,
 				PULONG_PTR information)
