@@ -7,7 +7,7 @@
 #   scripts/vm-run.sh --mode run|check|bench --kernel default|debug
 #                     [--tests FILTER] [--timeout SECONDS] [--append "ARGS"]
 #
-#   --mode run     load wdfio + wdfio_blkdemo, show what the sample did
+#   --mode run     load wdfio + the samples (blkdemo, usbdemo), show what they did
 #   --mode check   run every static test program of selftests/user in the guest
 #   --mode bench   like check, for the programs whose name contains "bench"
 #   --kernel default  Debian's kernel (scripts/kdir.sh, /boot/vmlinuz-KREL)

@@ -18,6 +18,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "t_usb.h"
 #include "util.h"
 #include "wt_cases.h"
 
@@ -138,8 +139,14 @@ static int __init wt_init(void)
 	err = wt_util_init();
 	if (err)
 		return err;
+	err = wt_usb_init();
+	if (err) {
+		wt_util_exit();
+		return err;
+	}
 	err = misc_register(&wt_misc);
 	if (err) {
+		wt_usb_exit();
 		wt_util_exit();
 		return err;
 	}
@@ -150,6 +157,7 @@ static int __init wt_init(void)
 static void __exit wt_exit(void)
 {
 	misc_deregister(&wt_misc);
+	wt_usb_exit();
 	wt_util_exit();
 }
 
