@@ -101,7 +101,8 @@ static void wdfio_usb_read_fail(struct wdfio_usb_read *rd, NTSTATUS status,
 	bool first;
 
 	spin_lock_irqsave(&r->lock, flags);
-	first = !r->failing && !r->stopping;
+	/* Also while stopping: a removal still reports its failure */
+	first = !r->failing;
 	if (first) {
 		r->failing = true;
 		r->fail_status = status;
@@ -175,6 +176,7 @@ static void wdfio_usb_read_try_send(struct wdfio_usb_read *rd, bool resend)
 		wdfio_usb_read_send(rd);
 	else if (resend)
 		wdfio_usb_read_park(rd);
+
 }
 
 static void wdfio_usb_read_done(WDFREQUEST Request, WDFIOTARGET Target,
@@ -186,6 +188,7 @@ static void wdfio_usb_read_done(WDFREQUEST Request, WDFIOTARGET Target,
 	NTSTATUS status = Params->IoStatus.Status;
 	USBD_STATUS usbd = Params->Parameters.Usb.Completion->UsbdStatus;
 	WDFMEMORY mem;
+
 
 	if (status == STATUS_CANCELLED) {
 		wdfio_usb_read_park(rd);
@@ -258,10 +261,11 @@ void wdfio_usb_reader_start(struct wdfio_target *t)
  * wdfio_usb_reader_stop() - the pipe is being deleted: never send again
  * @p: the pipe
  *
- * Waits for a running failure work (which may call the driver). The
- * pipe's close then cancels the reads.
+ * The pipe's close then cancels the reads; a failure that ends them (the
+ * device is gone) still reaches EvtUsbTargetPipeReadersFailed, see
+ * wdfio_usb_reader_free().
  *
- * Context: Process context.
+ * Context: Any context.
  */
 void wdfio_usb_reader_stop(struct wdfio_usb_pipe *p)
 {
@@ -273,12 +277,14 @@ void wdfio_usb_reader_stop(struct wdfio_usb_pipe *p)
 	spin_lock_irqsave(&r->lock, flags);
 	r->stopping = true;
 	spin_unlock_irqrestore(&r->lock, flags);
-	cancel_work_sync(&r->fail_work);
 }
 
 /**
  * wdfio_usb_reader_free() - free a stopped reader after the pipe's close
  * @p: the pipe
+ *
+ * Runs a failure work still pending (so EvtUsbTargetPipeReadersFailed is
+ * called for a device that went away) and waits for it.
  *
  * Context: Process context.
  */
@@ -289,6 +295,7 @@ void wdfio_usb_reader_free(struct wdfio_usb_pipe *p)
 
 	if (!r)
 		return;
+	flush_work(&r->fail_work);
 	WRITE_ONCE(p->t.reader, NULL);
 	for (k = 0; k < r->cfg.NumPendingReads; k++) {
 		if (r->reads[k].req)
