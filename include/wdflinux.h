@@ -67,7 +67,7 @@ static inline WDFDEVICE WdfDeviceFromUsbInterface(struct usb_interface *Interfac
  * USBD_STATUS of the request (README, "USB"). Exported so that drivers and
  * tests can see the mapping; returns the NTSTATUS and stores the USBD_STATUS.
  */
-NTSTATUS wdfio_usb_status_from_urb(int UrbStatus, LONG *UsbdStatus);
+NTSTATUS wdfio_usb_status_from_urb(int UrbStatus, PLONG UsbdStatus);
 
 #ifndef WDFIO_CORE	/* wdfio's own sources define the DDI itself */
 #include <linux/export.h>

@@ -94,10 +94,10 @@ typedef union _WDF_USB_CONTROL_SETUP_PACKET {
 	struct {
 		union {
 			struct {
-				BYTE Recipient:2;
-				BYTE Reserved:3;
-				BYTE Type:2;
-				BYTE Dir:1;
+				BYTE Recipient : 2;
+				BYTE Reserved : 3;
+				BYTE Type : 2;
+				BYTE Dir : 1;
 			} Request;
 			BYTE Byte;
 		} bm;
@@ -472,17 +472,17 @@ UCHAR WdfUsbTargetDeviceGetNumInterfaces(WDFUSBDEVICE UsbDevice);
 WDFUSBINTERFACE WdfUsbTargetDeviceGetInterface(WDFUSBDEVICE UsbDevice, UCHAR InterfaceIndex);
 NTSTATUS WdfUsbTargetDeviceIsConnectedSynchronous(WDFUSBDEVICE UsbDevice);
 NTSTATUS WdfUsbTargetDeviceResetPortSynchronously(WDFUSBDEVICE UsbDevice);
-NTSTATUS WdfUsbTargetDeviceFormatRequestForControlTransfer(WDFUSBDEVICE UsbDevice,
-							   WDFREQUEST Request,
-							   PWDF_USB_CONTROL_SETUP_PACKET SetupPacket,
-							   WDFMEMORY TransferMemory,
-							   PWDFMEMORY_OFFSET TransferOffset);
-NTSTATUS WdfUsbTargetDeviceSendControlTransferSynchronously(WDFUSBDEVICE UsbDevice,
-							    WDFREQUEST Request,
-							    PWDF_REQUEST_SEND_OPTIONS RequestOptions,
-							    PWDF_USB_CONTROL_SETUP_PACKET SetupPacket,
-							    PWDF_MEMORY_DESCRIPTOR MemoryDescriptor,
-							    PULONG BytesTransferred);
+NTSTATUS
+WdfUsbTargetDeviceFormatRequestForControlTransfer(WDFUSBDEVICE UsbDevice, WDFREQUEST Request,
+						  PWDF_USB_CONTROL_SETUP_PACKET SetupPacket,
+						  WDFMEMORY TransferMemory,
+						  PWDFMEMORY_OFFSET TransferOffset);
+NTSTATUS
+WdfUsbTargetDeviceSendControlTransferSynchronously(WDFUSBDEVICE UsbDevice, WDFREQUEST Request,
+						   PWDF_REQUEST_SEND_OPTIONS RequestOptions,
+						   PWDF_USB_CONTROL_SETUP_PACKET SetupPacket,
+						   PWDF_MEMORY_DESCRIPTOR MemoryDescriptor,
+						   PULONG BytesTransferred);
 
 /* Interfaces */
 BYTE WdfUsbInterfaceGetInterfaceNumber(WDFUSBINTERFACE UsbInterface);

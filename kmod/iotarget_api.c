@@ -15,9 +15,8 @@
  * and bind it to @req. On failure the buffers are released and @req is left
  * unformatted (KMDF drops the old format first), unless it is sent.
  */
-NTSTATUS wdfio_bind_format(struct wdfio_target *t,
-				  struct wdfio_request *req,
-				  struct wdfio_format *fmt)
+NTSTATUS wdfio_bind_format(struct wdfio_target *t, struct wdfio_request *req,
+			   struct wdfio_format *fmt)
 {
 	NTSTATUS status = STATUS_SUCCESS;
 	unsigned long flags;
@@ -183,9 +182,8 @@ EXPORT_SYMBOL_GPL(WdfIoTargetFormatRequestForIoctl);
  * a temporary one), the format, a synchronous send.
  */
 NTSTATUS wdfio_send_sync(WDFIOTARGET IoTarget, WDFREQUEST Request,
-				struct wdfio_format *fmt,
-				PWDF_REQUEST_SEND_OPTIONS options,
-				PULONG_PTR information)
+			 struct wdfio_format *fmt, PWDF_REQUEST_SEND_OPTIONS options,
+			 PULONG_PTR information)
 {
 	struct wdfio_target *t = wdfio_target_from_handle(IoTarget);
 	struct wdfio_request *req = NULL;

@@ -745,8 +745,7 @@ static void wdfio_request_complete(struct wdfio_request *req)
 
 	if (io && detachable)
 		wdfio_blk_io_put(io);
-	if (urb)
-		usb_free_urb(urb);
+	usb_free_urb(urb);
 	wdfio_target_sent_done(t, req);
 	if (routine) {
 		bool task = in_task();

@@ -146,7 +146,7 @@ static const struct wdfio_urb_status wdfio_urb_table[] = {
  * Return: the NTSTATUS; STATUS_UNSUCCESSFUL with USBD_STATUS_INTERNAL_HC_ERROR
  * for a value the table does not know.
  */
-NTSTATUS wdfio_usb_status_from_urb(int UrbStatus, LONG *UsbdStatus)
+NTSTATUS wdfio_usb_status_from_urb(int UrbStatus, PLONG UsbdStatus)
 {
 	unsigned int i;
 

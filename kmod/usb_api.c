@@ -819,7 +819,7 @@ NTSTATUS wdfio_usb_check_format(struct wdfio_target *t,
 				struct wdfio_format *fmt)
 {
 	struct wdfio_usb_pipe *p = wdfio_usb_pipe_of(t);
-	bool data;
+	bool data, read = fmt->op == WDFIO_OP_USB_READ;
 
 	if (t->kind == WDFIO_TARGET_BLOCK || !wdfio_op_is_usb(fmt->op))
 		return STATUS_INVALID_DEVICE_REQUEST;
@@ -836,9 +836,9 @@ NTSTATUS wdfio_usb_check_format(struct wdfio_target *t,
 		return STATUS_SUCCESS;
 	if (p->type != WdfUsbPipeTypeBulk && p->type != WdfUsbPipeTypeInterrupt)
 		return STATUS_INVALID_DEVICE_REQUEST;
-	if ((fmt->op == WDFIO_OP_USB_READ) != usb_endpoint_dir_in(&p->desc))
+	if (usb_endpoint_dir_in(&p->desc) != read)
 		return STATUS_INVALID_DEVICE_REQUEST;
-	if (fmt->op == WDFIO_OP_USB_READ && !READ_ONCE(p->no_maxp_check) &&
+	if (read && !READ_ONCE(p->no_maxp_check) &&
 	    usb_endpoint_maxp(&p->desc) &&
 	    fmt->data.len % usb_endpoint_maxp(&p->desc))
 		return STATUS_INVALID_BUFFER_SIZE;
@@ -1106,11 +1106,12 @@ static NTSTATUS wdfio_usb_control_format(struct wdfio_format *fmt,
  * setup packet, buffer > 0xFFFF bytes); STATUS_INTEGER_OVERFLOW;
  * STATUS_INVALID_DEVICE_STATE (device deleted, request sent).
  */
-NTSTATUS WdfUsbTargetDeviceFormatRequestForControlTransfer(WDFUSBDEVICE UsbDevice,
-							   WDFREQUEST Request,
-							   PWDF_USB_CONTROL_SETUP_PACKET SetupPacket,
-							   WDFMEMORY TransferMemory,
-							   PWDFMEMORY_OFFSET TransferOffset)
+NTSTATUS
+WdfUsbTargetDeviceFormatRequestForControlTransfer(WDFUSBDEVICE UsbDevice,
+						  WDFREQUEST Request,
+						  PWDF_USB_CONTROL_SETUP_PACKET SetupPacket,
+						  WDFMEMORY TransferMemory,
+						  PWDFMEMORY_OFFSET TransferOffset)
 {
 	struct wdfio_usb_device *d = wdfio_usb_device_from_handle(UsbDevice);
 	struct wdfio_request *req = wdfio_request_from_handle(Request);
@@ -1149,12 +1150,13 @@ EXPORT_SYMBOL_GPL(WdfUsbTargetDeviceFormatRequestForControlTransfer);
  * WdfUsbTargetDeviceFormatRequestForControlTransfer(); option and
  * descriptor errors; STATUS_INVALID_DEVICE_REQUEST from atomic context.
  */
-NTSTATUS WdfUsbTargetDeviceSendControlTransferSynchronously(WDFUSBDEVICE UsbDevice,
-							    WDFREQUEST Request,
-							    PWDF_REQUEST_SEND_OPTIONS RequestOptions,
-							    PWDF_USB_CONTROL_SETUP_PACKET SetupPacket,
-							    PWDF_MEMORY_DESCRIPTOR MemoryDescriptor,
-							    PULONG BytesTransferred)
+NTSTATUS
+WdfUsbTargetDeviceSendControlTransferSynchronously(WDFUSBDEVICE UsbDevice,
+						   WDFREQUEST Request,
+						   PWDF_REQUEST_SEND_OPTIONS RequestOptions,
+						   PWDF_USB_CONTROL_SETUP_PACKET SetupPacket,
+						   PWDF_MEMORY_DESCRIPTOR MemoryDescriptor,
+						   PULONG BytesTransferred)
 {
 	struct wdfio_usb_device *d = wdfio_usb_device_from_handle(UsbDevice);
 	struct wdfio_format fmt = { .op = WDFIO_OP_USB_CONTROL };

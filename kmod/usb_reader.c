@@ -176,7 +176,6 @@ static void wdfio_usb_read_try_send(struct wdfio_usb_read *rd, bool resend)
 		wdfio_usb_read_send(rd);
 	else if (resend)
 		wdfio_usb_read_park(rd);
-
 }
 
 static void wdfio_usb_read_done(WDFREQUEST Request, WDFIOTARGET Target,
@@ -188,7 +187,6 @@ static void wdfio_usb_read_done(WDFREQUEST Request, WDFIOTARGET Target,
 	NTSTATUS status = Params->IoStatus.Status;
 	USBD_STATUS usbd = Params->Parameters.Usb.Completion->UsbdStatus;
 	WDFMEMORY mem;
-
 
 	if (status == STATUS_CANCELLED) {
 		wdfio_usb_read_park(rd);
@@ -215,6 +213,7 @@ static void wdfio_usb_reader_fail_work(struct work_struct *work)
 	struct wdfio_usb_pipe *p = r->pipe;
 	struct wdfio_usb_device *d = p->dev;
 	WDFUSBPIPE pipe = wdfio_usb_pipe_handle(p);
+	WDFUSBDEVICE dev = (WDFUSBDEVICE)&d->t.obj;
 	BOOLEAN restart = TRUE;
 	unsigned long flags;
 	unsigned int k;
@@ -227,8 +226,7 @@ static void wdfio_usb_reader_fail_work(struct work_struct *work)
 							       r->fail_status,
 							       r->fail_usbd);
 	if (restart && !READ_ONCE(r->stopping) &&
-	    WdfUsbTargetDeviceIsConnectedSynchronous((WDFUSBDEVICE)&d->t.obj) ==
-	    STATUS_SUCCESS) {
+	    WdfUsbTargetDeviceIsConnectedSynchronous(dev) == STATUS_SUCCESS) {
 		usb_clear_halt(d->udev, p->pipe);
 		spin_lock_irqsave(&r->lock, flags);
 		r->failing = false;

@@ -574,8 +574,6 @@ NTSTATUS wdfio_usb_check_format(struct wdfio_target *t,
 void wdfio_usb_reader_start(struct wdfio_target *t);
 void wdfio_usb_device_pipes_do(struct wdfio_target *t, char what, int action);
 
-
-
 /* UTF-16 (UNICODE_STRING) → UTF-8 (unicode.c) */
 char *wdfio_unicode_to_utf8(PCUNICODE_STRING us, gfp_t gfp, NTSTATUS *status);
 

@@ -85,6 +85,7 @@ struct wdfio_usb_interface {
  * @cfg_lock: serializes SelectConfig, SelectSetting, ResetPort and dispose
  * @nr_ifs: interfaces after SelectConfig (0 before)
  * @ifs: the interfaces
+ * @suspect_lock: protects @suspects
  * @suspects: urbs that ended with a transport error while the device may be
  *	going away (usb.c); under @suspect_lock
  * @suspect_work: decides them once the hub had a chance to see a disconnect
@@ -98,10 +99,10 @@ struct wdfio_usb_device {
 	USB_DEVICE_DESCRIPTOR desc;
 	void *config;
 	u16 config_len;
-	struct mutex cfg_lock;
+	struct mutex cfg_lock;		/* see the kernel-doc above */
 	u8 nr_ifs;
 	struct wdfio_usb_interface *ifs[WDFIO_USB_MAX_INTERFACES];
-	spinlock_t suspect_lock;
+	spinlock_t suspect_lock;	/* protects @suspects */
 	struct list_head suspects;
 	struct delayed_work suspect_work;
 	bool gone;

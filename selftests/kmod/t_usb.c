@@ -37,6 +37,8 @@
 #define WU_UDC		"dummy_udc.0"
 /* A sync USB send never waits longer than this (it is then cancelled) */
 #define WU_SYNC_MS	10000
+/* wValue of GET_DESCRIPTOR for descriptor 0 of @type */
+#define WU_DESC(type)	USB_DESCRIPTOR_MAKE_TYPE_AND_INDEX(type, 0)
 
 struct wu_state wu = {
 	.lock = __MUTEX_INITIALIZER(wu.lock),
@@ -454,7 +456,9 @@ int wt_usb_enum(struct wt *t)
 	mutex_unlock(&wu.lock);
 	if (T_STATUS(t, STATUS_SUCCESS, status)) {
 		/* From interface 1: that one first, then interface 0 */
-		T_EQ(t, 1, WdfUsbInterfaceGetInterfaceNumber(WdfUsbTargetDeviceGetInterface(dev2, 0)));
+		WDFUSBINTERFACE first = WdfUsbTargetDeviceGetInterface(dev2, 0);
+
+		T_EQ(t, 1, WdfUsbInterfaceGetInterfaceNumber(first));
 		T_STATUS(t, STATUS_SUCCESS,
 			 WdfUsbTargetDeviceIsConnectedSynchronous(dev2));
 		WdfObjectDelete(dev2);
@@ -494,7 +498,7 @@ int wt_usb_control(struct wt *t)
 	WDF_USB_CONTROL_SETUP_PACKET_INIT(&sp, BmRequestDeviceToHost,
 					  BmRequestToDevice,
 					  USB_REQUEST_GET_DESCRIPTOR,
-					  USB_DESCRIPTOR_MAKE_TYPE_AND_INDEX(USB_DEVICE_DESCRIPTOR_TYPE, 0),
+					  WU_DESC(USB_DEVICE_DESCRIPTOR_TYPE),
 					  0);
 	WDF_MEMORY_DESCRIPTOR_INIT_BUFFER(&d, buf, 64);
 	status = WdfUsbTargetDeviceSendControlTransferSynchronously(f.dev, NULL, &o,
@@ -528,7 +532,7 @@ int wt_usb_control(struct wt *t)
 	WDF_USB_CONTROL_SETUP_PACKET_INIT(&sp, BmRequestDeviceToHost,
 					  BmRequestToDevice,
 					  USB_REQUEST_GET_DESCRIPTOR,
-					  USB_DESCRIPTOR_MAKE_TYPE_AND_INDEX(USB_CONFIGURATION_DESCRIPTOR_TYPE, 0),
+					  WU_DESC(USB_CONFIGURATION_DESCRIPTOR_TYPE),
 					  0);
 	status = WdfUsbTargetDeviceFormatRequestForControlTransfer(f.dev, req, &sp,
 								   mem, NULL);

@@ -27,7 +27,7 @@ struct usb_interface;
  * @disconnect_ms: how long the last disconnect() took
  */
 struct wu_state {
-	struct mutex lock;
+	struct mutex lock;	/* see the kernel-doc above */
 	wait_queue_head_t wq;
 	struct usb_interface *intf[2];
 	WDFUSBDEVICE dev;

@@ -125,6 +125,13 @@ static BOOLEAN wr_readers_failed(WDFUSBPIPE Pipe, NTSTATUS Status,
 	return s->fail_ret;
 }
 
+static bool wr_half_received(void *arg)
+{
+	struct wr_state *s = arg;
+
+	return READ_ONCE(s->next) >= WR_WRITES / 2 || s->bad;
+}
+
 static bool wr_received(void *arg)
 {
 	struct wr_state *s = arg;
@@ -171,6 +178,7 @@ static bool wr_all_done(void *arg)
 static bool wr_write_all(struct wt *t, struct wu_fix *f, struct wr_writer *w,
 			 u32 from, u32 to)
 {
+	WDFMEMORY_OFFSET off;
 	u32 seq = from;
 	unsigned int k;
 
@@ -189,11 +197,13 @@ static bool wr_write_all(struct wt *t, struct wu_fix *f, struct wr_writer *w,
 				return false;
 			buf = WdfMemoryGetBuffer(w->mem[k], NULL);
 			wu_fill(buf, len, seq);
-			/* A packet multiple ends with a ZLP: one more byte of room */
+			off.BufferOffset = 0;
+			off.BufferLength = len;
 			if (!T_STATUS(t, STATUS_SUCCESS,
 				      WdfUsbTargetPipeFormatRequestForWrite(f->lb_out,
-									    w->req[k], w->mem[k],
-									    &(WDFMEMORY_OFFSET){ 0, len })))
+									    w->req[k],
+									    w->mem[k],
+									    &off)))
 				return false;
 			w->busy[k] = true;
 			if (!wu_send(t, w->req[k], f->lb_out, &w->u[k],
@@ -265,15 +275,25 @@ int wt_usb_reader_order(struct wt *t)
 	/* The readers start with the pipe's next Start */
 	T_STATUS(t, STATUS_SUCCESS, WdfIoTargetStart(in));
 
-	wt_set_where(t, "first half under load");
-	if (!wr_write_all(t, &f, w, 0, WR_WRITES / 2))
+	wt_set_where(t, "first part under load");
+	if (!wr_write_all(t, &f, w, 0, WR_WRITES / 2) ||
+	    !wt_wait_cond_timeout(t, wr_half_received, s, "the first part read"))
 		goto out;
+	/*
+	 * Stopped: the reads are cancelled (Stop is forced to CancelSentIo)
+	 * and the echoes wait in the gadget, which holds 32 of them.
+	 */
 	wt_set_where(t, "stop: readers cancelled; data waits in the device");
-	WdfIoTargetStop(in, WdfIoTargetLeaveSentIoPending);	/* forced to cancel */
+	WdfIoTargetStop(in, WdfIoTargetLeaveSentIoPending);
 	T_EQ(t, WdfIoTargetStopped, WdfIoTargetGetState(in));
-	if (!wr_write_all(t, &f, w, WR_WRITES / 2, WR_WRITES))
+	if (!wr_write_all(t, &f, w, WR_WRITES / 2, WR_WRITES / 2 + 20))
 		goto out;
+	msleep(20);
+	T_EQ(t, WR_WRITES / 2, READ_ONCE(s->next));
 	T_STATUS(t, STATUS_SUCCESS, WdfIoTargetStart(in));
+	wt_set_where(t, "after start");
+	if (!wr_write_all(t, &f, w, WR_WRITES / 2 + 20, WR_WRITES))
+		goto out;
 	wt_set_where(t, "every byte in order");
 	if (!wt_wait_cond_timeout(t, wr_received, s, "all transfers read"))
 		goto out;
@@ -604,6 +624,7 @@ static int ws_fn(void *arg)
 	struct ws_thread *w = arg;
 	WDF_REQUEST_REUSE_PARAMS rp;
 	WDF_REQUEST_SEND_OPTIONS o;
+	WDFMEMORY_OFFSET off;
 	bool busy[WS_SLOTS] = { };
 	size_t cap[WS_SLOTS] = { };
 	unsigned int i, k;
@@ -626,9 +647,10 @@ static int ws_fn(void *arg)
 		WDF_REQUEST_REUSE_PARAMS_INIT(&rp, WDF_REQUEST_REUSE_NO_FLAGS,
 					      STATUS_SUCCESS);
 		WdfRequestReuse(w->req[k], &rp);
+		off.BufferOffset = 0;
+		off.BufferLength = cap[k];
 		if (!NT_SUCCESS(WdfUsbTargetPipeFormatRequestForRead(w->pipe, w->req[k],
-								     w->mem[k],
-								     &(WDFMEMORY_OFFSET){ 0, cap[k] }))) {
+								     w->mem[k], &off))) {
 			ws_bad(w, "format", i, k);
 			break;
 		}
@@ -636,9 +658,11 @@ static int ws_fn(void *arg)
 		WdfRequestSetCompletionRoutine(w->req[k], wu_io_complete, &w->u[k]);
 		WDF_REQUEST_SEND_OPTIONS_INIT(&o, 0);
 		/* The empty pipe always needs an end: a timeout or a cancel */
-		if ((r >> 8) % 2 || !w->data)
-			WDF_REQUEST_SEND_OPTIONS_SET_TIMEOUT(&o,
-							     WDF_REL_TIMEOUT_IN_MS(1 + (r >> 12) % 10));
+		if ((r >> 8) % 2 || !w->data) {
+			LONGLONG to = WDF_REL_TIMEOUT_IN_MS(1 + (r >> 12) % 10);
+
+			WDF_REQUEST_SEND_OPTIONS_SET_TIMEOUT(&o, to);
+		}
 		if (!WdfRequestSend(w->req[k], WdfUsbTargetPipeGetIoTarget(w->pipe), &o)) {
 			ws_bad(w, "send", WdfRequestGetStatus(w->req[k]), k);
 			break;
@@ -652,7 +676,7 @@ static int ws_fn(void *arg)
 				WdfRequestCancelSentRequest(w->req[v]);
 		}
 		if ((r >> 24) % 8 == 0)
-			udelay(200);
+			usleep_range(100, 300);
 	}
 	for (k = 0; k < WS_SLOTS; k++) {
 		if (!busy[k])
