@@ -506,7 +506,7 @@ NTSTATUS WdfUsbTargetDeviceRetrieveInformation(WDFUSBDEVICE UsbDevice,
 	cfg = d->config;
 	Information->UsbdVersionInformation.USBDI_Version = 0x600;
 	Information->UsbdVersionInformation.Supported_USB_Version =
-		le16_to_cpu(d->desc.bcdUSB);
+		d->desc.bcdUSB;	/* x86_64: the wire order */
 	Information->HcdPortCapabilities = 0;
 	Information->Traits = 0;
 	if (cfg && (cfg->bmAttributes & USB_CONFIG_SELF_POWERED))

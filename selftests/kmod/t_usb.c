@@ -59,6 +59,7 @@ static int wu_probe(struct usb_interface *intf, const struct usb_device_id *id)
 	mutex_unlock(&wu.lock);
 	atomic_inc(&wu.probes);
 	wake_up_all(&wu.wq);
+	wake_up_all(&wt_wq);
 	return 0;
 }
 
@@ -79,6 +80,7 @@ static void wu_disconnect(struct usb_interface *intf)
 	wu.disconnect_ms = ktime_ms_delta(ktime_get(), t0);
 	atomic_inc(&wu.disconnects);
 	wake_up_all(&wu.wq);
+	wake_up_all(&wt_wq);
 }
 
 static int wu_pre_reset(struct usb_interface *intf)

@@ -435,7 +435,12 @@ static bool wp_reader_busy(void *arg)
  * Unplug (echo "" > UDC) with 16 reads in flight, 2 writes pended on a
  * stopped pipe and a continuous reader running: every request completes
  * with a device-gone status, the readers report the failure, disconnect()
- * returns promptly; then the gadget is plugged back in.
+ * returns promptly, and the guest's teardown then unloads the modules.
+ *
+ * The last USB case: the gadget stays unplugged. Linux 6.1's f_loopback
+ * and f_sourcesink assign their descriptors again at each bind and free
+ * them only with the function, so a replug leaks them (kmemleak, debug
+ * lane); wu_replug() is there for manual runs.
  */
 int wt_usb_unplug(struct wt *t)
 {
@@ -525,21 +530,6 @@ out:
 		wt_delete(t, req[k]);
 	wt_delete(t, mem);
 	wu_close(t, &f);
-	wt_set_where(t, "replug");
-	if (!t->wedged && wu_replug(t) && wu_open(t, &f)) {
-		u8 *b = kzalloc(1024, GFP_KERNEL);
-		ULONG got;
-
-		if (b) {
-			wu_fill(b, 100, 3);
-			if (wu_write_sync(t, f.lb_out, b, 100) &&
-			    T_STATUS(t, STATUS_SUCCESS,
-				     wu_read_sync(t, f.lb_in, b + 512, 512, &got, 10000)))
-				T_EQ(t, 100, got);
-			kfree(b);
-		}
-		wu_close(t, &f);
-	}
 	if (!t->wedged) {
 		kfree(u);
 		kfree(s);

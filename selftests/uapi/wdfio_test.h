@@ -268,10 +268,10 @@ struct wdfio_test_run {
 	  "continuous reader: 400 transfers under load, every byte in order, stop/start") \
 	X(usb_reader_failed, 120,					\
 	  "a failing reader calls EvtUsbTargetPipeReadersFailed; TRUE resets and restarts") \
-	X(usb_unplug, 300,						\
-	  "unplug with 16 reads in flight + reader: device-gone statuses, disconnect, replug") \
 	X(usb_storm, 900,						\
 	  "two threads, two pipes: sends, cancels, timeouts; exactly once, statuses, data") \
+	X(usb_unplug, 300,						\
+	  "unplug with 16 reads in flight + reader: device-gone statuses, disconnect (last USB case)") \
 	X(rw_sync_nullb1, 600,						\
 	  "sync read/write round trips on /dev/nullb1 (4096 B blocks, inline completion)") \
 	X(rw_async_nullb1, 600,						\
