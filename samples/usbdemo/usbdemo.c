@@ -274,9 +274,11 @@ static int demo_probe(struct usb_interface *intf, const struct usb_device_id *id
 	}
 	if (!wait_for_completion_timeout(&ctx->Done, 60 * HZ))
 		pr_err("data chain did not finish in 60 s\n");
+	else if (ctx->Errors)
+		pr_err("FAILED in round %u\n", ctx->Round);
 	else
-		pr_info("%u rounds, %llu bytes echoed, %u errors\n", ctx->Round,
-			ctx->Bytes, ctx->Errors);
+		pr_info("PASS: %u rounds, %llu bytes written and read back\n",
+			ctx->Round, ctx->Bytes);
 	return 0;
 }
 
