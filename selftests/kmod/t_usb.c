@@ -1061,3 +1061,113 @@ out:
 		kfree(u);
 	return 0;
 }
+
+/* Setting pairs, WdfUsbInterfaceSelectSetting, and the pipes they make */
+int wt_usb_select_setting(struct wt *t)
+{
+	WDF_USB_INTERFACE_SELECT_SETTING_PARAMS ss;
+	WDF_USB_DEVICE_SELECT_CONFIG_PARAMS sel;
+	WDF_USB_INTERFACE_SETTING_PAIR pairs[2];
+	USB_INTERFACE_DESCRIPTOR idesc;
+	struct wu_fix f;
+	u8 n;
+
+	if (!wu_open(t, &f))
+		goto out;
+	wt_set_where(t, "setting pairs");
+	pairs[0].UsbInterface = f.ifs[0];
+	pairs[0].SettingIndex = 0;
+	pairs[1].UsbInterface = f.ifs[1];
+	pairs[1].SettingIndex = 0;
+	WDF_USB_DEVICE_SELECT_CONFIG_PARAMS_INIT_MULTIPLE_INTERFACES(&sel, 2, pairs);
+	T_EQ(t, WdfUsbTargetDeviceSelectConfigTypeInterfacesPairs, sel.Type);
+	T_STATUS(t, STATUS_SUCCESS,
+		 WdfUsbTargetDeviceSelectConfig(f.dev, NULL, &sel));
+	T_EQ(t, 2, sel.Types.MultiInterface.NumberOfConfiguredInterfaces);
+	pairs[1].SettingIndex = 9;
+	T_STATUS(t, STATUS_INVALID_PARAMETER,
+		 WdfUsbTargetDeviceSelectConfig(f.dev, NULL, &sel));
+
+	wt_set_where(t, "select setting of SourceSink");
+	/* 6.1's SourceSink has a second (isochronous) setting only with isoc */
+	n = WdfUsbInterfaceGetNumSettings(f.ifs[1]);
+	T_TRUE(t, n >= 1, "SourceSink has %u settings", n);
+	WDF_USB_INTERFACE_SELECT_SETTING_PARAMS_INIT_SETTING(&ss, n - 1);
+	T_STATUS(t, STATUS_SUCCESS,
+		 WdfUsbInterfaceSelectSetting(f.ifs[1], NULL, &ss));
+	T_EQ(t, n - 1, WdfUsbInterfaceGetConfiguredSettingIndex(f.ifs[1]));
+	T_EQ(t, WdfUsbInterfaceGetNumEndpoints(f.ifs[1], n - 1),
+	     WdfUsbInterfaceGetNumConfiguredPipes(f.ifs[1]));
+	WdfUsbInterfaceGetDescriptor(f.ifs[1], 0, &idesc);
+	WDF_USB_INTERFACE_SELECT_SETTING_PARAMS_INIT_DESCRIPTOR(&ss, &idesc);
+	T_STATUS(t, STATUS_SUCCESS,
+		 WdfUsbInterfaceSelectSetting(f.ifs[1], NULL, &ss));
+	T_EQ(t, 0, WdfUsbInterfaceGetConfiguredSettingIndex(f.ifs[1]));
+	T_EQ(t, idesc.bNumEndpoints,
+	     WdfUsbInterfaceGetNumConfiguredPipes(f.ifs[1]));
+	/* The new pipes work */
+	wt_set_where(t, "SourceSink IN after the selection");
+	{
+		WDFUSBPIPE p = WdfUsbInterfaceGetConfiguredPipe(f.ifs[1], 0, NULL);
+		u8 *b = kmalloc(512, GFP_KERNEL);
+		ULONG got;
+
+		if (T_TRUE(t, p && b, "pipe 0 / memory") &&
+		    WdfUsbTargetPipeIsInEndpoint(p))
+			T_STATUS(t, STATUS_SUCCESS,
+				 wu_read_sync(t, p, b, 512, &got, WU_SYNC_MS));
+		kfree(b);
+	}
+	WDF_USB_INTERFACE_SELECT_SETTING_PARAMS_INIT_SETTING(&ss, n);
+	T_STATUS(t, STATUS_INVALID_PARAMETER,
+		 WdfUsbInterfaceSelectSetting(f.ifs[1], NULL, &ss));
+	ss.Size = 4;
+	T_STATUS(t, STATUS_INFO_LENGTH_MISMATCH,
+		 WdfUsbInterfaceSelectSetting(f.ifs[1], NULL, &ss));
+out:
+	wu_close(t, &f);
+	return 0;
+}
+
+/* Port reset with a read in flight: cancelled first; the device works on */
+int wt_usb_reset_port(struct wt *t)
+{
+	WDFREQUEST req = NULL;
+	WDFMEMORY mem = NULL;
+	struct wu_io *u = kzalloc(sizeof(*u), GFP_KERNEL);
+	struct wu_fix f;
+	u8 *buf;
+
+	if (!T_TRUE(t, u, "out of memory") || !wu_open(t, &f))
+		goto out;
+	if (!NT_SUCCESS(wt_request(t, NULL, &req)) ||
+	    !NT_SUCCESS(wt_memory(t, 2048, &mem, (void **)&buf)))
+		goto out;
+	if (!T_STATUS(t, STATUS_SUCCESS,
+		      WdfUsbTargetPipeFormatRequestForRead(f.lb_in, req, mem, NULL)) ||
+	    !wu_send(t, req, f.lb_in, u, WDF_NO_SEND_OPTIONS))
+		goto out;
+	wt_set_where(t, "reset port");
+	T_STATUS(t, STATUS_SUCCESS, WdfUsbTargetDeviceResetPortSynchronously(f.dev));
+	if (!wt_io_wait(t, &u->io))
+		goto out;
+	T_STATUS(t, STATUS_CANCELLED, u->io.params.IoStatus.Status);
+	T_STATUS(t, STATUS_SUCCESS, WdfUsbTargetDeviceIsConnectedSynchronous(f.dev));
+	wt_set_where(t, "round trip after the reset");
+	wu_fill(buf + 1024, 345, 21);
+	if (wu_write_sync(t, f.lb_out, buf + 1024, 345)) {
+		ULONG got;
+
+		if (T_STATUS(t, STATUS_SUCCESS,
+			     wu_read_sync(t, f.lb_in, buf, 1024, &got, WU_SYNC_MS)) &&
+		    T_EQ(t, 345, got))
+			wu_check(t, buf, 345, 21);
+	}
+out:
+	wt_delete(t, req);
+	wt_delete(t, mem);
+	wu_close(t, &f);
+	if (!t->wedged)
+		kfree(u);
+	return 0;
+}

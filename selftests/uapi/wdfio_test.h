@@ -187,7 +187,7 @@ struct wdfio_test_run {
 	X(target_delete_inflight, 120,					\
 	  "WdfObjectDelete of a target waits for held I/O")		\
 	X(timeout_held_read, 120,					\
-	  "held read, 50 ms timeout: STATUS_IO_TIMEOUT by the deadline, late bio spares the buffer") \
+	  "held read, 50 ms timeout: STATUS_IO_TIMEOUT by the deadline, late bio spares buffer") \
 	X(timeout_held_write, 120,					\
 	  "held write + 50 ms timeout: device gets the data of send time, buffer untouched") \
 	X(timeout_held_split, 300,					\
@@ -268,10 +268,14 @@ struct wdfio_test_run {
 	  "continuous reader: 400 transfers under load, every byte in order, stop/start") \
 	X(usb_reader_failed, 120,					\
 	  "a failing reader calls EvtUsbTargetPipeReadersFailed; TRUE resets and restarts") \
+	X(usb_select_setting, 120,					\
+	  "SelectConfig with setting pairs; SelectSetting by index and by descriptor") \
+	X(usb_reset_port, 120,						\
+	  "ResetPortSynchronously cancels a read in flight; the device works after it") \
 	X(usb_storm, 900,						\
 	  "two threads, two pipes: sends, cancels, timeouts; exactly once, statuses, data") \
 	X(usb_unplug, 300,						\
-	  "unplug with 16 reads in flight + reader: device-gone statuses, disconnect (last USB case)") \
+	  "unplug with 16 reads in flight + a reader: device-gone statuses (last USB case)") \
 	X(rw_sync_nullb1, 600,						\
 	  "sync read/write round trips on /dev/nullb1 (4096 B blocks, inline completion)") \
 	X(rw_async_nullb1, 600,						\
