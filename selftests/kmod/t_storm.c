@@ -261,7 +261,11 @@ static int wt_sm_thread_fn(void *arg)
 			if (th->errors || th->sent >= target)
 				continue;
 			wt_sm_send(th, s);
-			if (atomic_read(&s->busy))
+			/*
+			 * A request that completed inside WdfRequestSend is
+			 * not busy but not checked yet: go round once more.
+			 */
+			if (atomic_read(&s->busy) || s->unchecked)
 				any_busy = true;
 		}
 		if (th->errors || th->sent >= target)
