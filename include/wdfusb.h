@@ -490,6 +490,9 @@ BYTE WdfUsbInterfaceGetNumEndpoints(WDFUSBINTERFACE UsbInterface, UCHAR SettingI
 VOID WdfUsbInterfaceGetDescriptor(WDFUSBINTERFACE UsbInterface, UCHAR SettingIndex,
 				  PUSB_INTERFACE_DESCRIPTOR InterfaceDescriptor);
 BYTE WdfUsbInterfaceGetNumSettings(WDFUSBINTERFACE UsbInterface);
+VOID WdfUsbInterfaceGetEndpointInformation(WDFUSBINTERFACE UsbInterface, UCHAR SettingIndex,
+					   UCHAR EndpointIndex,
+					   PWDF_USB_PIPE_INFORMATION EndpointInfo);
 NTSTATUS WdfUsbInterfaceSelectSetting(WDFUSBINTERFACE UsbInterface,
 				      PWDF_OBJECT_ATTRIBUTES PipesAttributes,
 				      PWDF_USB_INTERFACE_SELECT_SETTING_PARAMS Params);

@@ -1273,6 +1273,31 @@ BYTE WdfUsbInterfaceGetNumSettings(WDFUSBINTERFACE UsbInterface)
 EXPORT_SYMBOL_GPL(WdfUsbInterfaceGetNumSettings);
 
 /**
+ * WdfUsbInterfaceGetEndpointInformation() - an endpoint of any setting
+ * @UsbInterface: the interface
+ * @SettingIndex: the alternate setting index
+ * @EndpointIndex: 0 .. WdfUsbInterfaceGetNumEndpoints() - 1
+ * @EndpointInfo: WDF_USB_PIPE_INFORMATION_INIT'ed; filled in (left alone
+ *	for a bad handle or index)
+ *
+ * Context: Any context.
+ * Return: Nothing.
+ */
+VOID WdfUsbInterfaceGetEndpointInformation(WDFUSBINTERFACE UsbInterface, UCHAR SettingIndex,
+					   UCHAR EndpointIndex,
+					   PWDF_USB_PIPE_INFORMATION EndpointInfo)
+{
+	struct usb_host_interface *alt =
+		wdfio_usb_if_alt(wdfio_usb_if_check(UsbInterface), SettingIndex);
+
+	if (!alt || !EndpointInfo || EndpointIndex >= alt->desc.bNumEndpoints)
+		return;
+	wdfio_usb_fill_pipe_info(EndpointInfo, &alt->endpoint[EndpointIndex].desc,
+				 SettingIndex);
+}
+EXPORT_SYMBOL_GPL(WdfUsbInterfaceGetEndpointInformation);
+
+/**
  * WdfUsbInterfaceSelectSetting() - select an alternate setting
  * @UsbInterface: the interface
  * @PipesAttributes: attributes of the new pipe objects, or NULL

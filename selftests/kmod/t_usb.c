@@ -420,6 +420,17 @@ int wt_usb_enum(struct wt *t)
 		     WdfUsbInterfaceGetNumConfiguredPipes(f.ifs[k]));
 	}
 	T_EQ(t, 2, WdfUsbInterfaceGetNumConfiguredPipes(f.ifs[0]));
+	for (k = 0; k < 2; k++) {
+		WDF_USB_PIPE_INFORMATION ei, ci;
+
+		WDF_USB_PIPE_INFORMATION_INIT(&ei);
+		WDF_USB_PIPE_INFORMATION_INIT(&ci);
+		WdfUsbInterfaceGetEndpointInformation(f.ifs[0], 0, k, &ei);
+		WdfUsbInterfaceGetConfiguredPipe(f.ifs[0], k, &ci);
+		T_EQ(t, ci.EndpointAddress, ei.EndpointAddress);
+		T_EQ(t, 512, ei.MaximumPacketSize);
+		T_EQ(t, WdfUsbPipeTypeBulk, ei.PipeType);
+	}
 	T_TRUE(t, WdfUsbTargetPipeIsInEndpoint(f.lb_in) &&
 	       !WdfUsbTargetPipeIsOutEndpoint(f.lb_in), "lb_in is IN");
 	T_TRUE(t, WdfUsbTargetPipeIsOutEndpoint(f.lb_out) &&
