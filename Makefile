@@ -6,7 +6,12 @@
 #   make run        build, boot a QEMU guest, show the sample moving data
 #   make check      build, boot a QEMU guest, run the selftest suite
 #   make check KERNEL=debug   the same on a KASAN/lockdep/kmemleak kernel
+#   make check KERNEL=6.12    the same on Debian trixie's kernel (also 7.2: sid;
+#                             6.1 is the default), fetched once into ~/.cache
 #   make check TESTS=glob,... only the matching selftest cases
+#   make matrix     make check on 6.1, 6.12 and 7.2, then one summary table
+#   make bench      wdfio vs direct bio, interleaved in one boot (Debian's
+#                   kernel); ROUNDS=, BENCH_MS=, TESTS=row-globs; results/
 #   make lint       checkpatch --strict, sparse (C=2) and W=1 on kmod/ and include/
 #
 # KDIR= selects the kernel build tree (default: the running kernel's, else the
@@ -24,7 +29,7 @@ KDIR     := $(shell $(TOP)/scripts/kdir.sh)
 endif
 BUILD    ?= $(TOP)/build
 
-.PHONY: all modules clean check run lint selftests compile_commands.json deps help
+.PHONY: all modules clean check matrix bench run lint selftests compile_commands.json deps help
 
 all: modules
 
@@ -46,6 +51,19 @@ check:
 	$(TOP)/scripts/deps.sh
 	$(TOP)/scripts/vm-run.sh --mode check --kernel $(KERNEL) $(if $(TESTS),--tests $(TESTS))
 
+matrix:
+	$(TOP)/scripts/deps.sh
+	$(TOP)/scripts/matrix.sh $(if $(TESTS),--tests $(TESTS))
+
+BENCH_APPEND := $(strip $(if $(ROUNDS),wdfio_vm.bench_rounds=$(ROUNDS)) \
+			$(if $(BENCH_MS),wdfio_vm.bench_ms=$(BENCH_MS)))
+
+bench:
+	$(TOP)/scripts/deps.sh
+	$(TOP)/scripts/vm-run.sh --mode bench --kernel $(KERNEL) \
+		$(if $(TESTS),--tests $(TESTS)) \
+		$(if $(BENCH_APPEND),--append "$(BENCH_APPEND)")
+
 lint:
 	$(TOP)/scripts/lint.sh
 
@@ -57,5 +75,5 @@ clean:
 	rm -rf $(BUILD) compile_commands.json
 
 help:
-	@sed -n '3,14p' Makefile
+	@sed -n '3,18p' Makefile
 endif

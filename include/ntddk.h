@@ -538,5 +538,12 @@ typedef struct _DEVICE_OBJECT DEVICE_OBJECT, *PDEVICE_OBJECT;
 typedef struct _FILE_OBJECT FILE_OBJECT, *PFILE_OBJECT;
 typedef struct _IRP IRP, *PIRP;
 typedef struct _MDL MDL, *PMDL;
+typedef struct _DRIVER_OBJECT DRIVER_OBJECT, *PDRIVER_OBJECT;
+typedef struct _IO_SECURITY_CONTEXT IO_SECURITY_CONTEXT, *PIO_SECURITY_CONTEXT;
+
+/* A member aligned as a pointer is (x64), in the WDK's I/O parameter structures */
+#define POINTER_ALIGNMENT	__aligned(8)
+
+typedef char CCHAR;
 
 #endif /* _WDFIO_NTDDK_H */

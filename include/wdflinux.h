@@ -9,6 +9,8 @@
 #include <ntddk.h>
 #include <wdftypes.h>
 #include <wdfiotarget.h>
+#include <wdfdriver.h>
+#include <wdfdevice.h>
 
 struct block_device;
 struct module;
@@ -69,11 +71,42 @@ static inline WDFDEVICE WdfDeviceFromUsbInterface(struct usb_interface *Interfac
  */
 NTSTATUS wdfio_usb_status_from_urb(int UrbStatus, PLONG UsbdStatus);
 
-#ifndef WDFIO_CORE	/* wdfio's own sources define the DDI itself */
+/*
+ * Linux: WdfDriverCreate() records the calling module; an open file of one of the
+ * driver's character devices holds a reference on it, so the driver cannot be unloaded
+ * while a caller may still send it requests.
+ */
+NTSTATUS wdfio_driver_create_owned(PDRIVER_OBJECT DriverObject, PCUNICODE_STRING RegistryPath,
+				   PWDF_OBJECT_ATTRIBUTES DriverAttributes,
+				   PWDF_DRIVER_CONFIG DriverConfig, WDFDRIVER *Driver,
+				   struct module *Owner);
+
+/*
+ * Linux: the permission bits of the device node of a control device (default 0600, root
+ * only, or what the SDDL string of WdfControlDeviceInitAllocate grants "WD", everyone).
+ * Call before WdfDeviceCreate.
+ */
+void wdfio_device_init_set_mode(PWDFDEVICE_INIT DeviceInit, unsigned int Mode);
+
+/*
+ * Linux: what the PnP manager does on Windows when a device arrives. Calls the driver's
+ * EvtDriverDeviceAdd with a WDFDEVICE_INIT for a device over the block device
+ * LowerDeviceName (L"/dev/nullb0"); that device's default I/O target is the lower
+ * device, and a named device appears as the block device /dev/<name>.
+ */
+NTSTATUS wdfio_driver_add_device(WDFDRIVER Driver, PCUNICODE_STRING LowerDeviceName,
+				 WDFDEVICE *Device);
+
+#ifndef WDFIO_CORE	/* wdfio's own sources define the DDIs themselves */
 #include <linux/export.h>
 #define WdfIoTargetCreate(Device, IoTargetAttributes, IoTarget)		\
 	wdfio_io_target_create_owned((Device), (IoTargetAttributes),	\
 				     (IoTarget), THIS_MODULE)
+#define WdfDriverCreate(DriverObject, RegistryPath, DriverAttributes,	\
+			DriverConfig, Driver)				\
+	wdfio_driver_create_owned((DriverObject), (RegistryPath),	\
+				  (DriverAttributes), (DriverConfig),	\
+				  (Driver), THIS_MODULE)
 #endif
 
 #endif /* _WDFIO_WDFLINUX_H */

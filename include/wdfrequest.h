@@ -59,6 +59,70 @@ typedef enum _WDF_REQUEST_SEND_OPTIONS_FLAGS {
 	WDF_REQUEST_SEND_OPTION_IMPERSONATION_IGNORE_FAILURE = 0x00020000,
 } WDF_REQUEST_SEND_OPTIONS_FLAGS;
 
+/* What EvtIoStop is asked to do with a request (ActionFlags) */
+typedef enum _WDF_REQUEST_STOP_ACTION_FLAGS {
+	WdfRequestStopActionInvalid = 0,
+	WdfRequestStopActionSuspend = 0x01,
+	WdfRequestStopActionPurge = 0x2,
+	WdfRequestStopRequestCancelable = 0x10000000,
+} WDF_REQUEST_STOP_ACTION_FLAGS;
+
+/* Called when a request the driver marked cancelable is cancelled; must not sleep */
+typedef void EVT_WDF_REQUEST_CANCEL(WDFREQUEST Request);
+typedef EVT_WDF_REQUEST_CANCEL *PFN_WDF_REQUEST_CANCEL;
+
+/* The parameters of a request a queue presented (WdfRequestGetParameters) */
+typedef struct _WDF_REQUEST_PARAMETERS {
+	USHORT Size;
+	UCHAR MinorFunction;
+	WDF_REQUEST_TYPE Type;
+	union {
+		struct {
+			PIO_SECURITY_CONTEXT SecurityContext;
+			ULONG Options;
+			USHORT POINTER_ALIGNMENT FileAttributes;
+			USHORT ShareAccess;
+			ULONG POINTER_ALIGNMENT EaLength;
+		} Create;
+		struct {
+			size_t Length;
+			ULONG POINTER_ALIGNMENT Key;
+			LONGLONG DeviceOffset;
+		} Read;
+		struct {
+			size_t Length;
+			ULONG POINTER_ALIGNMENT Key;
+			LONGLONG DeviceOffset;
+		} Write;
+		struct {
+			size_t OutputBufferLength;
+			size_t POINTER_ALIGNMENT InputBufferLength;
+			ULONG POINTER_ALIGNMENT IoControlCode;
+			PVOID Type3InputBuffer;
+		} DeviceIoControl;
+		struct {
+			PVOID Arg1;
+			PVOID Arg2;
+			ULONG POINTER_ALIGNMENT IoControlCode;
+			PVOID Arg4;
+		} Others;
+	} Parameters;
+} WDF_REQUEST_PARAMETERS, *PWDF_REQUEST_PARAMETERS;
+
+static_assert(sizeof(WDF_REQUEST_PARAMETERS) == 40);
+static_assert(offsetof(WDF_REQUEST_PARAMETERS, Type) == 4);
+static_assert(offsetof(WDF_REQUEST_PARAMETERS, Parameters) == 8);
+static_assert(offsetof(WDF_REQUEST_PARAMETERS, Parameters.Read.DeviceOffset) == 24);
+static_assert(offsetof(WDF_REQUEST_PARAMETERS, Parameters.Create.EaLength) == 32);
+static_assert(offsetof(WDF_REQUEST_PARAMETERS, Parameters.DeviceIoControl.IoControlCode) == 24);
+static_assert(offsetof(WDF_REQUEST_PARAMETERS, Parameters.DeviceIoControl.Type3InputBuffer) == 32);
+
+static inline void WDF_REQUEST_PARAMETERS_INIT(PWDF_REQUEST_PARAMETERS Parameters)
+{
+	RtlZeroMemory(Parameters, sizeof(WDF_REQUEST_PARAMETERS));
+	Parameters->Size = sizeof(WDF_REQUEST_PARAMETERS);
+}
+
 typedef struct _WDF_USB_REQUEST_COMPLETION_PARAMS *PWDF_USB_REQUEST_COMPLETION_PARAMS;
 
 /*
@@ -206,5 +270,29 @@ void WdfRequestSetInformation(WDFREQUEST Request, ULONG_PTR Information);
 BOOLEAN WdfRequestCancelSentRequest(WDFREQUEST Request);
 NTSTATUS WdfRequestAllocateTimer(WDFREQUEST Request);
 NTSTATUS WdfRequestChangeTarget(WDFREQUEST Request, WDFIOTARGET IoTarget);
+
+/* Requests a queue presented: parameters, buffers, completion (the receiving side) */
+void WdfRequestGetParameters(WDFREQUEST Request, PWDF_REQUEST_PARAMETERS Parameters);
+NTSTATUS WdfRequestRetrieveInputMemory(WDFREQUEST Request, WDFMEMORY *Memory);
+NTSTATUS WdfRequestRetrieveOutputMemory(WDFREQUEST Request, WDFMEMORY *Memory);
+NTSTATUS WdfRequestRetrieveInputBuffer(WDFREQUEST Request, size_t MinimumRequiredLength,
+				       PVOID *Buffer, size_t *Length);
+NTSTATUS WdfRequestRetrieveOutputBuffer(WDFREQUEST Request, size_t MinimumRequiredSize,
+					PVOID *Buffer, size_t *Length);
+void WdfRequestComplete(WDFREQUEST Request, NTSTATUS Status);
+void WdfRequestCompleteWithInformation(WDFREQUEST Request, NTSTATUS Status,
+				       ULONG_PTR Information);
+void WdfRequestCompleteWithPriorityBoost(WDFREQUEST Request, NTSTATUS Status,
+					 CCHAR PriorityBoost);
+NTSTATUS WdfRequestForwardToIoQueue(WDFREQUEST Request, WDFQUEUE DestinationQueue);
+WDFQUEUE WdfRequestGetIoQueue(WDFREQUEST Request);
+void WdfRequestMarkCancelable(WDFREQUEST Request, PFN_WDF_REQUEST_CANCEL EvtRequestCancel);
+NTSTATUS WdfRequestMarkCancelableEx(WDFREQUEST Request, PFN_WDF_REQUEST_CANCEL EvtRequestCancel);
+NTSTATUS WdfRequestUnmarkCancelable(WDFREQUEST Request);
+BOOLEAN WdfRequestIsCanceled(WDFREQUEST Request);
+void WdfRequestStopAcknowledge(WDFREQUEST Request, BOOLEAN Requeue);
+
+/* Forwarding a presented request to an I/O target */
+void WdfRequestFormatRequestUsingCurrentType(WDFREQUEST Request);
 
 #endif /* _WDFIO_WDFREQUEST_H */

@@ -18,6 +18,11 @@
  * alignment and logical block size. Anything else (misaligned, module data,
  * ...) is bounced through pages wdfio allocates, never handed over misaligned.
  *
+ * The context of a send that is not detachable is kept by its request for
+ * the next send (struct wdfio_request.io_cache): its bio is reset and reused
+ * when it has room for the next transfer's segments, so a request that is
+ * reused (WdfRequestReuse, reformat, resend) sends without allocating.
+ *
  * A timed send is detachable: a timeout or cancel completes it to its owner
  * at once, while its bios go on (a bio cannot be recalled). Its data then
  * goes through wdfio's pages both ways, the context holds the open device,
@@ -85,7 +90,10 @@ struct wdfio_bio_io {
 static struct bio_set wdfio_io_bs;	/* parents: front pad = I/O context */
 static struct bio_set wdfio_extra_bs;	/* further bios of a send */
 
-/* I/O contexts alive, abandoned ones included; module exit waits for 0. */
+/*
+ * Detachable I/O contexts alive (those may outlive their request and target);
+ * module exit waits for 0. Others end before their request completes.
+ */
 static atomic_t wdfio_ios = ATOMIC_INIT(0);
 static DECLARE_WAIT_QUEUE_HEAD(wdfio_ios_wq);
 
@@ -336,8 +344,9 @@ static void wdfio_bounce_copy(struct wdfio_bio_io *io, bool to_bounce)
 static void wdfio_io_finish(struct wdfio_bio_io *io)
 {
 	wdfio_bounce_free(io);
-	if (io->detachable)
-		wdfio_dev_put(io->dev);
+	if (!io->detachable)
+		return;
+	wdfio_dev_put(io->dev);
 	if (atomic_dec_and_test(&wdfio_ios))
 		wake_up_all(&wdfio_ios_wq);
 }
@@ -345,8 +354,12 @@ static void wdfio_io_finish(struct wdfio_bio_io *io)
 /* The last bio of a send has ended: report it, unless it was detached. */
 static void wdfio_blk_io_end(struct wdfio_bio_io *io)
 {
-	/* Whoever clears @req reports; a detached send is already complete. */
-	struct wdfio_request *req = xchg(&io->req, NULL);
+	/*
+	 * Whoever clears @req reports; a detached send is already complete.
+	 * Only a detachable send has someone to race with.
+	 */
+	struct wdfio_request *req = io->detachable ? xchg(&io->req, NULL) :
+						     io->req;
 	blk_status_t sts = io->status;
 	size_t len = io->len;
 
@@ -357,7 +370,15 @@ static void wdfio_blk_io_end(struct wdfio_bio_io *io)
 			invalidate_kernel_vmap_range(io->src, len);
 	}
 	wdfio_io_finish(io);
-	bio_put(&io->bio);
+	/*
+	 * Keep the context for the request's next send. Only the backend
+	 * touches io_cache while the request is sent, and the request cannot
+	 * go before wdfio_request_io_done().
+	 */
+	if (req && !io->detachable && !req->io_cache)
+		req->io_cache = io;
+	else
+		bio_put(&io->bio);
 	if (req)
 		wdfio_request_io_done(req, wdfio_ntstatus_from_blk(sts),
 				      sts ? 0 : len);
@@ -396,14 +417,27 @@ static struct wdfio_bio_io *wdfio_io_alloc(struct wdfio_request *req,
 					   unsigned int nr_vecs, blk_opf_t opf,
 					   gfp_t gfp)
 {
-	struct wdfio_bio_io *io;
+	/* A detachable send may outlive its request: never the cached one. */
+	struct wdfio_bio_io *io = detachable ? NULL : req->io_cache;
 	struct bio *bio;
 
-	/* GFP_NOIO waits on the mempool rather than failing. */
-	bio = bio_alloc_bioset(dev->bdev, nr_vecs, opf, gfp, &wdfio_io_bs);
-	if (!bio)
-		return NULL;
-	io = container_of(bio, struct wdfio_bio_io, bio);
+	if (io) {
+		req->io_cache = NULL;
+		if (io->bio.bi_max_vecs < nr_vecs) {
+			bio_put(&io->bio);
+			io = NULL;
+		} else {
+			bio_reset(&io->bio, dev->bdev, opf);
+		}
+	}
+	if (!io) {
+		/* GFP_NOIO waits on the mempool rather than failing. */
+		bio = bio_alloc_bioset(dev->bdev, nr_vecs, opf, gfp,
+				       &wdfio_io_bs);
+		if (!bio)
+			return NULL;
+		io = container_of(bio, struct wdfio_bio_io, bio);
+	}
 	/* The front pad is not initialised by the bio_set. */
 	io->req = req;
 	atomic_set(&io->pending, 1);
@@ -416,9 +450,10 @@ static struct wdfio_bio_io *wdfio_io_alloc(struct wdfio_request *req,
 	io->vmap = false;
 	io->bounce = NULL;
 	io->nr_bounce = 0;
-	if (detachable)
+	if (detachable) {
 		wdfio_dev_get(dev);
-	atomic_inc(&wdfio_ios);
+		atomic_inc(&wdfio_ios);
+	}
 	return io;
 }
 
@@ -476,6 +511,21 @@ void wdfio_blk_io_get(struct wdfio_bio_io *io)
 void wdfio_blk_io_put(struct wdfio_bio_io *io)
 {
 	bio_put(&io->bio);
+}
+
+/**
+ * wdfio_blk_io_cache_free() - free the I/O context a request kept
+ * @req: a request at its last reference
+ *
+ * Context: Any context.
+ */
+void wdfio_blk_io_cache_free(struct wdfio_request *req)
+{
+	struct wdfio_bio_io *io = req->io_cache;
+
+	req->io_cache = NULL;
+	if (io)
+		bio_put(&io->bio);
 }
 
 static struct bio *wdfio_extra_alloc(struct wdfio_bio_io *io,

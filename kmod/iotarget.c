@@ -110,26 +110,14 @@ NTSTATUS wdfio_target_open(struct wdfio_target *t,
 		goto out_unlock;
 
 	spin_lock_irqsave(&t->lock, flags);
-	t->dev = dev;
-	t->open = true;
+	/* Formats read them without the lock (wdfio_bind_format()). */
+	smp_store_release(&t->dev, dev);
+	WRITE_ONCE(t->open, true);
 	t->state = WdfIoTargetStarted;
 	spin_unlock_irqrestore(&t->lock, flags);
 out_unlock:
 	mutex_unlock(&t->open_lock);
 	return status;
-}
-
-/**
- * wdfio_target_dev() - the open device of a target
- * @t: the target
- *
- * Context: Any context. The caller keeps the result valid by holding a
- * request of @t in flight (Close waits for those) or by taking a reference.
- * Return: the device, or NULL if the target is not open.
- */
-struct wdfio_dev *wdfio_target_dev(struct wdfio_target *t)
-{
-	return READ_ONCE(t->dev);
 }
 
 /* Complete every pended request with @status; they never reached a device. */
@@ -223,11 +211,14 @@ void wdfio_target_close(struct wdfio_target *t, WDF_IO_TARGET_STATE state)
 
 	spin_lock_irqsave(&t->lock, flags);
 	dev = t->dev;
-	t->dev = NULL;
-	t->open = false;
+	WRITE_ONCE(t->open, false);
+	WRITE_ONCE(t->dev, NULL);
 	spin_unlock_irqrestore(&t->lock, flags);
-	if (dev)
+	if (dev) {
+		/* Formats read t->dev in an RCU read section, unlocked. */
+		synchronize_rcu();
 		wdfio_dev_put(dev);
+	}
 	mutex_unlock(&t->open_lock);
 }
 
@@ -470,14 +461,21 @@ void wdfio_target_io_done(struct wdfio_target *t, bool counted)
 {
 	unsigned long flags;
 
+	bool idle;
+
 	spin_lock_irqsave(&t->lock, flags);
-	if (counted && !--t->sent_count)
-		wake_up_all(&t->idle_wq);
+	idle = counted && !--t->sent_count;
 	if (!--t->inflight) {
-		wake_up_all(&t->idle_wq);
+		idle = true;
 		if (t->owner)
 			module_put(t->owner);
 	}
+	/*
+	 * At QD1 every I/O takes the counts to zero: wake only if someone
+	 * waits (wq_has_sleeper()'s barrier pairs with wait_event()'s).
+	 */
+	if (idle && wq_has_sleeper(&t->idle_wq))
+		wake_up_all(&t->idle_wq);
 	spin_unlock_irqrestore(&t->lock, flags);
 	wdfio_object_put(&t->obj);
 }

@@ -19,25 +19,36 @@ NTSTATUS wdfio_bind_format(struct wdfio_target *t, struct wdfio_request *req,
 			   struct wdfio_format *fmt)
 {
 	NTSTATUS status = STATUS_SUCCESS;
-	unsigned long flags;
+	WDF_IO_TARGET_STATE state;
+	struct wdfio_dev *dev;
 
 	if (READ_ONCE(req->state) == WDFIO_RQ_SENT) {
 		wdfio_misuse("request %p formatted while sent", req);
 		status = STATUS_INVALID_DEVICE_STATE;
 		goto out_release;
 	}
-	/* t->dev stays valid while t->lock is held (close clears it first). */
-	spin_lock_irqsave(&t->lock, flags);
-	if (!t->open || t->state == WdfIoTargetClosed ||
-	    t->state == WdfIoTargetClosedForQueryRemove ||
-	    t->state == WdfIoTargetDeleted)
+	/*
+	 * A snapshot without the target's lock (one lock less per I/O): the
+	 * device stays valid inside the RCU read section (close clears t->dev
+	 * and waits for a grace period before it lets the device go). A
+	 * format racing with a close may succeed; the send then fails at
+	 * admission, which is checked under the lock.
+	 */
+	rcu_read_lock();
+	dev = READ_ONCE(t->dev);
+	state = READ_ONCE(t->state);
+	if (!READ_ONCE(t->open) || state == WdfIoTargetClosed ||
+	    state == WdfIoTargetClosedForQueryRemove ||
+	    state == WdfIoTargetDeleted)
 		status = STATUS_INVALID_DEVICE_STATE;
 	else if (t->kind != WDFIO_TARGET_BLOCK || wdfio_op_is_usb(fmt->op))
 		status = wdfio_usb_check_format(t, fmt);
+	else if (!dev)
+		status = STATUS_INVALID_DEVICE_STATE;
 	else if (fmt->op != WDFIO_OP_IOCTL)
-		status = wdfio_blk_check_rw(t->dev, fmt->offset, fmt->data.len,
+		status = wdfio_blk_check_rw(dev, fmt->offset, fmt->data.len,
 					    fmt->op == WDFIO_OP_WRITE);
-	spin_unlock_irqrestore(&t->lock, flags);
+	rcu_read_unlock();
 	if (!NT_SUCCESS(status)) {
 		wdfio_request_unformat(req);
 		goto out_release;

@@ -195,12 +195,13 @@ NTSTATUS wdfio_object_link(struct wdfio_object *obj,
 	return STATUS_SUCCESS;
 }
 
-void wdfio_object_get(struct wdfio_object *obj)
-{
-	refcount_inc(&obj->ref);
-}
-
-static void wdfio_object_free(struct wdfio_object *obj)
+/**
+ * wdfio_object_free() - the last reference is gone (see wdfio_object_put())
+ * @obj: the object
+ *
+ * Context: Any context.
+ */
+void wdfio_object_free(struct wdfio_object *obj)
 {
 	struct wdfio_ctx *c = obj->ctx, *next;
 
@@ -225,21 +226,6 @@ static void wdfio_object_free(struct wdfio_object *obj)
 	}
 	obj->magic = WDFIO_OBJ_DEAD;
 	kfree(obj);
-}
-
-/**
- * wdfio_object_put() - drop a reference
- * @obj: the object
- *
- * The last reference runs EvtDestroyCallback(s) and frees the object.
- *
- * Context: Any context (destroy callbacks must not sleep, as in KMDF where
- * they may run at DISPATCH_LEVEL).
- */
-void wdfio_object_put(struct wdfio_object *obj)
-{
-	if (refcount_dec_and_test(&obj->ref))
-		wdfio_object_free(obj);
 }
 
 static void wdfio_object_unlink(struct wdfio_object *obj)
@@ -295,6 +281,8 @@ void wdfio_object_delete(struct wdfio_object *obj)
 		wdfio_misuse("%s %p deleted twice", obj->ops->name, obj);
 		return;
 	}
+	if (obj->ops->predelete)
+		obj->ops->predelete(obj);
 
 	for (;;) {
 		struct wdfio_object *child;
@@ -336,8 +324,9 @@ void wdfio_object_delete(struct wdfio_object *obj)
  * that is still sent may be deleted: its completion routine still runs.
  *
  * Context: Any context; process context if @Object is, or has as a
- * descendant, an I/O target (closing it waits for its I/O).
- * Return: Nothing. A bad handle is logged and ignored.
+ * descendant, an I/O target, a device or a queue (they wait for their I/O).
+ * Return: Nothing. A bad handle, or a request a queue presented (complete
+ * it instead), is logged and ignored.
  */
 VOID WdfObjectDelete(WDFOBJECT Object)
 {
@@ -345,6 +334,13 @@ VOID WdfObjectDelete(WDFOBJECT Object)
 
 	if (!obj) {
 		wdfio_misuse("invalid handle %p", Object);
+		return;
+	}
+	/* KMDF: a request a queue presented is completed, never deleted. */
+	if (obj->ops->type == WDFIO_OBJ_REQUEST &&
+	    container_of(obj, struct wdfio_request, obj)->qr) {
+		wdfio_misuse("request %p was presented by a queue: complete it",
+			     obj);
 		return;
 	}
 	wdfio_object_delete(obj);

@@ -89,14 +89,20 @@ static unsigned long wdfio_ns_to_delay(s64 ns)
 		     MAX_JIFFY_OFFSET);
 }
 
+/*
+ * Drop the references a format holds. @f is a copy (or is being freed): it
+ * is left as it is, which saves zeroing it on every reuse and reformat.
+ */
 static void wdfio_format_release(struct wdfio_format *f)
 {
-	wdfio_buf_release(&f->data);
-	wdfio_buf_release(&f->in);
-	wdfio_buf_release(&f->out);
+	if (f->data.mem)
+		wdfio_object_put(&f->data.mem->obj);
+	if (f->in.mem)
+		wdfio_object_put(&f->in.mem->obj);
+	if (f->out.mem)
+		wdfio_object_put(&f->out.mem->obj);
 	if (f->target)
 		wdfio_object_put(&f->target->obj);
-	memset(f, 0, sizeof(*f));
 }
 
 static void wdfio_request_dispose(struct wdfio_object *obj)
@@ -126,6 +132,7 @@ static void wdfio_request_release(struct wdfio_object *obj)
 	struct wdfio_request *req = container_of(obj, struct wdfio_request, obj);
 
 	wdfio_format_release(&req->fmt);
+	wdfio_blk_io_cache_free(req);
 }
 
 static const struct wdfio_obj_ops wdfio_request_ops = {
@@ -146,16 +153,35 @@ static const struct wdfio_obj_ops wdfio_request_ops = {
 NTSTATUS wdfio_request_create(PWDF_OBJECT_ATTRIBUTES attr,
 			      struct wdfio_request **out)
 {
+	return wdfio_request_create_presented(attr, 0, out);
+}
+
+/**
+ * wdfio_request_create_presented() - allocate a request with a presented part
+ * @attr: the driver's attributes, or NULL
+ * @qr_size: bytes of struct wdfio_qreq to allocate with the request (zeroed,
+ *	at @req->qr), or 0 for a driver-created request
+ * @out: receives the request
+ *
+ * Context: Any context.
+ * Return: STATUS_SUCCESS or the attribute/allocation/parent error.
+ */
+NTSTATUS wdfio_request_create_presented(PWDF_OBJECT_ATTRIBUTES attr,
+					size_t qr_size,
+					struct wdfio_request **out)
+{
 	struct wdfio_request *req;
 	NTSTATUS status;
 
 	status = wdfio_object_check_attributes(attr);
 	if (!NT_SUCCESS(status))
 		return status;
-	req = wdfio_object_alloc(&wdfio_request_ops, sizeof(*req), attr,
-				 wdfio_gfp(), &status);
+	req = wdfio_object_alloc(&wdfio_request_ops, sizeof(*req) + qr_size,
+				 attr, wdfio_gfp(), &status);
 	if (!req)
 		return status;
+	if (qr_size)
+		req->qr = (struct wdfio_qreq *)(req + 1);
 	spin_lock_init(&req->lock);
 	req->state = WDFIO_RQ_IDLE;
 	req->status = STATUS_SUCCESS;
@@ -251,7 +277,7 @@ static void wdfio_params_from_format(PWDF_REQUEST_COMPLETION_PARAMS p,
  * wdfio_request_format() - bind a format to a request
  * @req: the request
  * @fmt: the new format; its references pass to the request on success and
- *	are released on failure
+ *	are released on failure: the caller must not use it afterwards
  *
  * Replaces (and releases) any previous format. The completion routine is
  * kept, as in KMDF.
@@ -277,7 +303,6 @@ NTSTATUS wdfio_request_format(struct wdfio_request *req,
 	req->state = WDFIO_RQ_FORMATTED;
 	wdfio_params_from_format(&req->params, &req->usb_params, &req->fmt);
 	spin_unlock_irqrestore(&req->lock, flags);
-	memset(fmt, 0, sizeof(*fmt));
 	wdfio_format_release(&old);
 	return STATUS_SUCCESS;
 }
@@ -417,7 +442,8 @@ void wdfio_request_start_io(struct wdfio_request *req)
 	(BIT(WDFIO_RQF_TIMER) | BIT(WDFIO_RQF_TIMED_OUT) |		\
 	 BIT(WDFIO_RQF_DETACHABLE) | BIT(WDFIO_RQF_IGNORE_STATE) |	\
 	 BIT(WDFIO_RQF_PENDED) | BIT(WDFIO_RQF_ABORT) |			\
-	 BIT(WDFIO_RQF_SWEPT) | BIT(WDFIO_RQF_COUNTED))
+	 BIT(WDFIO_RQF_SWEPT) | BIT(WDFIO_RQF_COUNTED) |		\
+	 BIT(WDFIO_RQF_IO_DONE))
 
 /*
  * Move a formatted request to SENT and hand it to the target and backend.
@@ -606,7 +632,18 @@ BOOLEAN wdfio_request_send(struct wdfio_request *req, struct wdfio_target *t,
 		wdfio_request_fail(req, STATUS_INVALID_PARAMETER);
 		return FALSE;
 	}
-	if (flags & WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET) {
+	if (req->qr) {
+		bool forwarded;
+
+		/* Presented by a queue: the receiving side's rules (queue.c). */
+		status = wdfio_qreq_before_send(req, t, flags, &forwarded);
+		if (!NT_SUCCESS(status)) {
+			wdfio_request_fail(req, status);
+			return FALSE;
+		}
+		if (forwarded)
+			return TRUE;
+	} else if (flags & WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET) {
 		/* Only requests a queue presented may be sent and forgotten. */
 		wdfio_misuse("SEND_AND_FORGET of a driver-created request");
 		wdfio_request_fail(req, STATUS_INVALID_DEVICE_STATE);
@@ -791,11 +828,17 @@ void wdfio_request_io_done(struct wdfio_request *req, NTSTATUS status,
 	req->information = information;
 	/*
 	 * A timeout still pending will not run: drop its count for it. One
-	 * that is running drops its own (it finds nothing left to cancel).
+	 * that is running either finds nothing left to cancel, or, if it is
+	 * re-arming itself, sees WDFIO_RQF_IO_DONE and takes its own work
+	 * back: whichever cancel_delayed_work() succeeds drops the count.
 	 */
-	if (test_bit(WDFIO_RQF_TIMER, &req->rflags) &&
-	    cancel_delayed_work(&req->timeout_work))
-		atomic_dec(&req->owners);
+	if (test_bit(WDFIO_RQF_TIMER, &req->rflags)) {
+		set_bit(WDFIO_RQF_IO_DONE, &req->rflags);
+		/* Pairs with the timeout work's re-arm before its test_bit */
+		smp_mb__after_atomic();
+		if (cancel_delayed_work(&req->timeout_work))
+			atomic_dec(&req->owners);
+	}
 	wdfio_request_put_owner(req);
 }
 
@@ -938,10 +981,22 @@ static void wdfio_request_timeout(struct work_struct *work)
 
 	s64 left = ktime_to_ns(ktime_sub(req->deadline, ktime_get()));
 
-	/* Jiffies ran ahead of the monotonic clock: wait for the rest. */
+	/*
+	 * Jiffies ran ahead of the monotonic clock: wait for the rest, unless
+	 * the I/O finished meanwhile (see wdfio_request_io_done()); then the
+	 * count is dropped by whoever takes the re-armed work back.
+	 */
 	if (left > 0) {
 		wdfio_queue_delayed_work(&req->timeout_work,
 					 wdfio_ns_to_delay(left));
+		/*
+		 * Pairs with wdfio_request_io_done()'s set_bit: see it or
+		 * let it take the re-armed work back.
+		 */
+		smp_mb__after_atomic();
+		if (test_bit(WDFIO_RQF_IO_DONE, &req->rflags) &&
+		    cancel_delayed_work(&req->timeout_work))
+			wdfio_request_put_owner(req);
 		return;
 	}
 	/* We hold the timeout's count: the request cannot complete under us. */
@@ -968,7 +1023,8 @@ int wdfio_request_init(void)
 {
 	int cpu;
 
-	wdfio_wq = alloc_workqueue("wdfio", WQ_MEM_RECLAIM | WQ_HIGHPRI, 0);
+	wdfio_wq = alloc_workqueue("wdfio", WQ_MEM_RECLAIM | WQ_HIGHPRI | WQ_PERCPU,
+				   0);
 	if (!wdfio_wq)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu) {

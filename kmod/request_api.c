@@ -106,10 +106,22 @@ VOID WdfRequestSetCompletionRoutine(WDFREQUEST Request,
 		wdfio_misuse("invalid WDFREQUEST %p", Request);
 		return;
 	}
-	spin_lock_irqsave(&req->lock, flags);
-	req->routine = CompletionRoutine;
-	req->routine_ctx = CompletionContext;
-	spin_unlock_irqrestore(&req->lock, flags);
+	/*
+	 * A request that is not sent belongs to its driver: nothing else
+	 * reads the routine until the driver sends it (the send's lock
+	 * publishes these stores), so no lock on this per-I/O path. Setting
+	 * the routine of a sent request is a driver bug; it still gets the
+	 * lock so that the completion sees the old pair or the new one.
+	 */
+	if (unlikely(READ_ONCE(req->state) == WDFIO_RQ_SENT)) {
+		spin_lock_irqsave(&req->lock, flags);
+		req->routine = CompletionRoutine;
+		req->routine_ctx = CompletionContext;
+		spin_unlock_irqrestore(&req->lock, flags);
+		return;
+	}
+	WRITE_ONCE(req->routine_ctx, CompletionContext);
+	WRITE_ONCE(req->routine, CompletionRoutine);
 }
 EXPORT_SYMBOL_GPL(WdfRequestSetCompletionRoutine);
 

@@ -72,6 +72,9 @@ enum wdfio_obj_type {
 	WDFIO_OBJ_REQUEST,
 	WDFIO_OBJ_IOTARGET,
 	WDFIO_OBJ_USB_INTERFACE,
+	WDFIO_OBJ_DRIVER,	/* queue.h: the receiving side */
+	WDFIO_OBJ_DEVICE,
+	WDFIO_OBJ_QUEUE,
 };
 
 #define WDFIO_OBJ_MAGIC		0x4f464457u	/* "WDFO" */
@@ -83,6 +86,8 @@ struct wdfio_object;
  * struct wdfio_obj_ops - per-type behaviour of an object
  * @type: the type tag handles are checked against
  * @name: for messages
+ * @predelete: at WdfObjectDelete, before the children are deleted (a
+ *	device stops taking requests before its queues go); optional
  * @dispose: at WdfObjectDelete, after the cleanup callbacks: give up what the
  *	object holds (close a target, drop a request's format). May sleep only
  *	if the type's delete requires process context (targets).
@@ -92,6 +97,7 @@ struct wdfio_object;
 struct wdfio_obj_ops {
 	enum wdfio_obj_type type;
 	const char *name;
+	void (*predelete)(struct wdfio_object *obj);
 	void (*dispose)(struct wdfio_object *obj);
 	void (*release)(struct wdfio_object *obj);
 };
@@ -148,8 +154,29 @@ void *wdfio_object_alloc(const struct wdfio_obj_ops *ops, size_t size,
 NTSTATUS wdfio_object_link(struct wdfio_object *obj,
 			   PWDF_OBJECT_ATTRIBUTES attr,
 			   struct wdfio_object *default_parent);
-void wdfio_object_get(struct wdfio_object *obj);
-void wdfio_object_put(struct wdfio_object *obj);
+void wdfio_object_free(struct wdfio_object *obj);
+
+/* Inline: a send takes and drops several references per I/O. */
+static inline void wdfio_object_get(struct wdfio_object *obj)
+{
+	refcount_inc(&obj->ref);
+}
+
+/**
+ * wdfio_object_put() - drop a reference
+ * @obj: the object
+ *
+ * The last reference runs EvtDestroyCallback(s) and frees the object.
+ *
+ * Context: Any context (destroy callbacks must not sleep, as in KMDF where
+ * they may run at DISPATCH_LEVEL).
+ */
+static inline void wdfio_object_put(struct wdfio_object *obj)
+{
+	if (refcount_dec_and_test(&obj->ref))
+		wdfio_object_free(obj);
+}
+
 void wdfio_object_delete(struct wdfio_object *obj);
 struct wdfio_object *wdfio_object_from_handle(WDFOBJECT handle);
 
@@ -292,7 +319,9 @@ struct wdfio_usb_reader;
  * @owner: the module that created the target; pinned while @inflight is
  *	non-zero, so a driver cannot unload under its own completion routines
  * @open_lock: serializes open, close and reopen (process context)
- * @dev: the open device, or NULL while closed
+ * @dev: the open device, or NULL while closed; written under @lock, read
+ *	without it by formats inside an RCU read section (close waits for a
+ *	grace period before it releases the device)
  * @name: the UTF-8 path of the last by-name open, for Reopen
  * @reopen_write: that open asked for write access
  * @reopen_exclusive: that open was exclusive
@@ -406,6 +435,7 @@ enum {
 	 * before the send, kept across sends.
 	 */
 	WDFIO_RQF_FAIL_ON_PEND,
+	WDFIO_RQF_IO_DONE,	/* the backend reported: a timeout only finishes */
 };
 
 /**
@@ -438,6 +468,12 @@ enum {
  * @deadline: when the timeout of this send expires (monotonic clock)
  * @sent_entry: on @send_target's sent or pended list
  * @submit_node: on a per-CPU deferred submission list
+ * @io_cache: the I/O context (and first bio) of the last send, kept for the
+ *	next one when that send was not detachable: a reused request sends
+ *	without allocating. Touched only by the backend between a send and
+ *	its completion, and freed with the request.
+ * @qr: the presented part (queue.h) of a request a queue presented, NULL
+ *	for a driver-created request; set at creation, never changes
  */
 struct wdfio_request {
 	struct wdfio_object obj;
@@ -462,6 +498,8 @@ struct wdfio_request {
 	ktime_t deadline;
 	struct list_head sent_entry;
 	struct llist_node submit_node;
+	struct wdfio_bio_io *io_cache;
+	struct wdfio_qreq *qr;
 };
 
 static inline struct wdfio_request *wdfio_request_from_handle(WDFREQUEST h)
@@ -478,6 +516,9 @@ static inline WDFREQUEST wdfio_request_handle(struct wdfio_request *r)
 
 NTSTATUS wdfio_request_create(PWDF_OBJECT_ATTRIBUTES attr,
 			      struct wdfio_request **out);
+NTSTATUS wdfio_request_create_presented(PWDF_OBJECT_ATTRIBUTES attr,
+					size_t qr_size,
+					struct wdfio_request **out);
 NTSTATUS wdfio_request_format(struct wdfio_request *req,
 			      struct wdfio_format *fmt);
 void wdfio_request_unformat(struct wdfio_request *req);
@@ -501,6 +542,13 @@ void wdfio_request_io_done(struct wdfio_request *req, NTSTATUS status,
 			   ULONG_PTR information);
 NTSTATUS wdfio_check_send_options(PWDF_REQUEST_SEND_OPTIONS options,
 				  bool sync_ddi);
+/* queue.c: a request a queue presented is about to be sent */
+NTSTATUS wdfio_qreq_before_send(struct wdfio_request *req,
+				struct wdfio_target *t, ULONG flags,
+				bool *forwarded);
+/* iotarget_api.c: check a format against its target and bind it */
+NTSTATUS wdfio_bind_format(struct wdfio_target *t, struct wdfio_request *req,
+			   struct wdfio_format *fmt);
 
 void wdfio_queue_work(struct work_struct *work);
 void wdfio_queue_delayed_work(struct delayed_work *dwork, unsigned long delay);
@@ -542,7 +590,20 @@ NTSTATUS wdfio_target_admit(struct wdfio_target *t, struct wdfio_request *req,
 bool wdfio_target_unpend(struct wdfio_target *t, struct wdfio_request *req);
 void wdfio_target_sent_done(struct wdfio_target *t, struct wdfio_request *req);
 void wdfio_target_io_done(struct wdfio_target *t, bool counted_sent);
-struct wdfio_dev *wdfio_target_dev(struct wdfio_target *t);
+
+/**
+ * wdfio_target_dev() - the open device of a target
+ * @t: the target
+ *
+ * Context: Any context. The caller keeps the result valid by holding a
+ * request of @t in flight (Close waits for those), by an RCU read section
+ * (Close waits for a grace period) or by taking a reference.
+ * Return: the device, or NULL if the target is not open.
+ */
+static inline struct wdfio_dev *wdfio_target_dev(struct wdfio_target *t)
+{
+	return READ_ONCE(t->dev);
+}
 
 /* ------------------------------------------------------------------ */
 /* Block backend (blk.c)                                               */
@@ -553,6 +614,7 @@ void wdfio_blk_start(struct wdfio_request *req, gfp_t gfp);
 bool wdfio_blk_detach(struct wdfio_bio_io *io, struct wdfio_request *req);
 void wdfio_blk_io_get(struct wdfio_bio_io *io);
 void wdfio_blk_io_put(struct wdfio_bio_io *io);
+void wdfio_blk_io_cache_free(struct wdfio_request *req);
 void wdfio_blk_drain(void);
 int wdfio_blk_init(void);
 void wdfio_blk_exit(void);

@@ -13,6 +13,9 @@ packages=(
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	# kernel and module build
 	gcc make bc flex bison libelf-dev libssl-dev dwarves perl python3 xz-utils
+	# kernel matrix (fetch-kernel.sh): gcc-12 by name for the fetched trees,
+	# zlib for their rebuilt resolve_btfids; apt and dpkg-deb fetch and unpack
+	gcc-12 zlib1g-dev apt dpkg
 	# static userspace selftests for the initramfs
 	libc6-dev
 	# lint

@@ -3,7 +3,9 @@
 #
 # Static checks; any finding fails:
 #   1. checkpatch.pl --strict (from linux-source-6.1, run in place) over
-#      kmod/, include/, selftests/ and samples/ sources
+#      kmod/, include/, selftests/ and samples/ sources, and no kernel version
+#      check (LINUX_VERSION_CODE, KERNEL_VERSION) outside kmod/compat.h and
+#      selftests/compat.h
 #   2. make W=1 C=2 (sparse on every file, kernel-doc, extra warnings)
 #   3. shellcheck over scripts/ and .ci/run (when shellcheck is installed)
 #
@@ -74,6 +76,16 @@ cat "$logdir/checkpatch.log"
 cp_n=$(grep -v '^allowed: ' "$logdir/checkpatch.log" | grep -cE ': (ERROR|WARNING|CHECK):' || true)
 if ((cp_n > 0)); then
 	failed+=("checkpatch: $cp_n findings")
+fi
+
+# ---- 1b. the compat seam is the only place that knows kernel versions -----------
+seam_re='LINUX_VERSION_CODE|KERNEL_VERSION[[:space:]]*\(|linux/version\.h'
+mapfile -t seam_hits < <(grep -nE "$seam_re" "${core[@]}" "${api[@]}" 2>/dev/null |
+	grep -vE '^(kmod/compat\.h|selftests/compat\.h):' || true)
+msg "kernel version checks outside kmod/compat.h and selftests/compat.h: ${#seam_hits[@]}"
+if ((${#seam_hits[@]})); then
+	printf '  %s\n' "${seam_hits[@]}"
+	failed+=("version checks outside the compat seam: ${#seam_hits[@]}")
 fi
 
 # ---- 2. sparse + W=1 --------------------------------------------------------------

@@ -9,7 +9,8 @@
 #
 #   KREL      kernel release (the modules are under MODROOT/lib/modules/KREL)
 #   MODROOT   "/" for Debian's installed kernel, <debug-dir>/modroot for the
-#             debug kernel
+#             debug kernel, <cache>/root/usr for a fetched one (compressed
+#             modules are decompressed into the image)
 #   FILE      a host file; GUESTPATH is its absolute path in the guest.
 #             Without "=GUESTPATH", *.ko go to /lib/modules/KREL/extra/ (so
 #             "modprobe <name>" works) and anything else to /tests/.
@@ -77,7 +78,13 @@ copy_closure() {
 			rel=${path#"$moddir"/}
 			[[ $rel != "$path" ]] || die "unexpected module path $path (not under $moddir)"
 			mkdir -p "$stage/lib/modules/$krel/$(dirname "$rel")"
-			cp "$path" "$stage/lib/modules/$krel/$rel"
+			# busybox modprobe loads plain .ko only (6.12 and 7.2 ship .ko.xz)
+			case $rel in
+			*.ko) cp "$path" "$stage/lib/modules/$krel/$rel" ;;
+			*.ko.xz) xz -dc "$path" >"$stage/lib/modules/$krel/${rel%.xz}" ;;
+			*.ko.gz) gzip -dc "$path" >"$stage/lib/modules/$krel/${rel%.gz}" ;;
+			*) die "cannot decompress module $path" ;;
+			esac
 			;;
 		*) printf 'warning: modprobe --show-depends %s: %s\n' "$mod" "$line" >&2 ;;
 		esac
@@ -92,6 +99,8 @@ done
 for f in modules.order modules.builtin modules.builtin.modinfo; do
 	[[ -r $moddir/$f ]] && cp "$moddir/$f" "$stage/lib/modules/$krel/"
 done
+[[ -f $stage/lib/modules/$krel/modules.order ]] &&
+	sed -i 's/\.ko\.\(xz\|gz\)$/.ko/' "$stage/lib/modules/$krel/modules.order"
 
 # Extra files.
 for spec in "$@"; do

@@ -4,18 +4,24 @@
 # Build wdfio for a kernel, boot it in QEMU (TCG) with a busybox initramfs,
 # run the guest side (scripts/guest/init) and turn the result into a verdict.
 #
-#   scripts/vm-run.sh --mode run|check|bench --kernel default|debug
+#   scripts/vm-run.sh --mode run|check|bench --kernel default|6.1|6.12|7.2|debug
 #                     [--tests FILTER] [--timeout SECONDS] [--append "ARGS"]
 #
 #   --mode run     load wdfio + the samples (blkdemo, usbdemo), show what they did
 #   --mode check   run every static test program of selftests/user in the guest
-#   --mode bench   like check, for the programs whose name contains "bench"
-#   --kernel default  Debian's kernel (scripts/kdir.sh, /boot/vmlinuz-KREL)
+#   --mode bench   load wdfio + wdfio_bench, run the programs whose name
+#                  contains "bench" (Debian's kernel only); copy the results
+#                  (table, CSV) into results/
+#   --kernel default  Debian's kernel (scripts/kdir.sh, /boot/vmlinuz-KREL);
+#                     6.1 is the same lane
+#   --kernel 6.12|7.2 Debian trixie's / sid's kernel, fetched and prepared
+#                     once into ~/.cache/wdfio/kernels (scripts/fetch-kernel.sh)
 #   --kernel debug    the KASAN/lockdep/kmemleak kernel (build-debug-kernel.sh)
 #   --tests FILTER    comma-separated globs: program names, else test case names
 #                     (passed to the programs as WDFIO_TESTS); see guest/init
 #   --timeout SECONDS hard limit for QEMU (default: check 25 min, debug 45 min,
-#                     run 5 min, debug run 15 min)
+#                     run 5 min, debug run 15 min, bench 15 min)
+# The modules are built with W=1; any compiler warning fails the run.
 #   --append ARGS     extra kernel command line (e.g. "wdfio.verifier=1")
 #   --verdict-only    do not build or boot: re-judge the artefacts of the last
 #                     run of this mode and kernel
@@ -57,14 +63,21 @@ while (($#)); do
 	esac
 done
 case $mode in run | check | bench) ;; *) die "--mode must be run, check or bench" ;; esac
-case $kernel in default | debug) ;; *) die "--kernel must be default or debug" ;; esac
+case $kernel in
+default | debug | 6.12 | 7.2) ;;
+6.1) kernel=default ;; # Debian bookworm's own kernel is the default lane
+*) die "--kernel must be default, 6.1, 6.12, 7.2 or debug" ;;
+esac
+[[ $mode-$kernel != bench-debug ]] ||
+	die "no benchmarks on the debug kernel: KASAN and lockdep distort the ratios"
 [[ $tests =~ ^[][A-Za-z0-9_.*?,:/-]*$ ]] || die "--tests: only [A-Za-z0-9_.*?,:/-] and [] allowed (no spaces)"
 if [[ -z $limit ]]; then
 	case $mode-$kernel in
-	run-default) limit=300 ;;
 	run-debug) limit=900 ;;
-	*-default) limit=1500 ;;
+	run-*) limit=300 ;;
+	bench-*) limit=900 ;;
 	*-debug) limit=2700 ;;
+	*) limit=1500 ;;
 	esac
 fi
 [[ $limit =~ ^[0-9]+$ ]] || die "--timeout must be a number of seconds"
@@ -97,6 +110,15 @@ if [[ -z $verdict_only ]]; then
 		vmlinuz=$kdir/arch/x86/boot/bzImage
 		modroot=$kdir/modroot
 		;;
+	*)
+		msg "kernel $kernel: scripts/fetch-kernel.sh (cached after the first fetch)"
+		kcache=$("$here/fetch-kernel.sh" "$kernel" | tail -n1)
+		[[ -f $kcache/kernel.env ]] || die "fetch-kernel.sh $kernel gave no kernel.env in '$kcache'"
+		kdir=$(sed -n 's/^KDIR=//p' "$kcache/kernel.env")
+		krel=$(sed -n 's/^KREL=//p' "$kcache/kernel.env")
+		vmlinuz=$(sed -n 's/^VMLINUZ=//p' "$kcache/kernel.env")
+		modroot=$(sed -n 's/^MODROOT=//p' "$kcache/kernel.env")
+		;;
 	esac
 	[[ -r $vmlinuz ]] || die "cannot read $vmlinuz (Debian installs it 0600: run as root, or VMLINUZ=<readable copy>)"
 	[[ -d $modroot/lib/modules/$krel ]] || die "no $modroot/lib/modules/$krel"
@@ -114,11 +136,13 @@ if [[ -z $verdict_only ]]; then
 		--exclude='.*.cmd' --exclude='*.a' --exclude='modules.order' --exclude='Module.symvers' \
 		--exclude='.tmp_versions/' --exclude='compile_commands.json' \
 		"$top/" "$src/"
-	if ! make -C "$kdir" M="$src" modules >"$lane/modules.log" 2>&1; then
+	if ! make -C "$kdir" M="$src" W=1 -j"$(nproc)" modules >"$lane/modules.log" 2>&1; then
 		tail -n 60 "$lane/modules.log" >&2
 		die "module build failed for $krel (full log: $lane/modules.log)"
 	fi
-	grep -E 'warning:|error:' "$lane/modules.log" || true
+	if grep -E 'warning:|error:' "$lane/modules.log"; then
+		die "the W=1 module build for $krel has warnings (full log: $lane/modules.log)"
+	fi
 	mapfile -t kos < <(find "$src" -name '*.ko' -not -path "$src/build/*" | sort)
 	((${#kos[@]})) || die "the module build produced no .ko files"
 	for ko in "${kos[@]}"; do
@@ -152,7 +176,11 @@ if [[ -z $verdict_only ]]; then
 				die "$p is dynamically linked; the guest has no libc (link with -static)"
 			fi
 			case ${p##*/} in
-			*bench*) extras+=("$p=/bench/${p##*/}") ;;
+			*bench*)
+				extras+=("$p=/bench/${p##*/}")
+				# The check suite runs it as a smoke test (argv[0]).
+				[[ $mode != check ]] || extras+=("$p=/tests/${p##*/}_smoke")
+				;;
 			*) extras+=("$p=/tests/${p##*/}") ;;
 			esac
 		done
@@ -177,8 +205,6 @@ if [[ -z $verdict_only ]]; then
 
 	# QEMU's human monitor on a FIFO pair: the watchdog uses it to make a hung
 	# guest print where it is stuck (sysrq keys, then an NMI) before stopping it.
-	rm -f "$out"/monitor.{in,out}
-	mkfifo "$out/monitor.in" "$out/monitor.out"
 	# shellcheck disable=SC2054 # commas are QEMU option syntax
 	qemu=(qemu-system-x86_64 -machine q35,accel=tcg -cpu max -smp 2 -m 2048
 		-nodefaults -nographic -no-reboot
@@ -197,95 +223,119 @@ if [[ -z $verdict_only ]]; then
 	trap stop_guest EXIT
 	trap 'exit 130' INT TERM
 
-	msg "booting $krel in QEMU (TCG, limit ${limit}s): $mode"
-	: >"$out/tap.log"
-	qstart=$SECONDS
-	timeout --kill-after=10 "$limit" "${qemu[@]}" </dev/null >"$out/qemu.log" 2>&1 &
-	qpid=$!
-	# Drain the monitor's output (a full FIFO would stall QEMU).
-	cat <>"$out/monitor.out" >"$out/monitor.log" 2>/dev/null &
-	drainer=$!
+	# A guest kernel that crashes while booting, before /init and so before any
+	# wdfio module exists (seen once with the debug kernel under heavy host
+	# load: a KASAN report in an early interrupt), is stopped at once and
+	# booted once more; the first console is kept as console.boot1.log and the
+	# retry is reported. A crash after /init is never retried.
+	early_re='BUG:|Oops|general protection|Kernel panic'
+	rm -f "$out/console.boot1.log"
+	for boot_attempt in 1 2; do
+		early_crash=0
+		rm -f "$out"/monitor.{in,out}
+		mkfifo "$out/monitor.in" "$out/monitor.out"
+		msg "booting $krel in QEMU (TCG, limit ${limit}s): $mode"
+		: >"$out/tap.log"
+		cut -d' ' -f1-3 /proc/loadavg >"$out/host-load"
+		qstart=$SECONDS
+		timeout --kill-after=10 "$limit" "${qemu[@]}" </dev/null >"$out/qemu.log" 2>&1 &
+		qpid=$!
+		# Drain the monitor's output (a full FIFO would stall QEMU).
+		cat <>"$out/monitor.out" >"$out/monitor.log" 2>/dev/null &
+		drainer=$!
 
-	# Stream the TAP channel while the guest runs.
-	if [[ $mode == run ]]; then
-		live='.'
-	else
-		live='^(ok|not ok|#|1\.\.)'
-	fi
-	tail -n +1 -F --pid="$qpid" "$out/tap.log" 2>/dev/null |
-		sed -u 's/\r$//' | grep --line-buffered -E "$live" &
-	streamer=$!
-
-	# monitor CMD: one command to QEMU's monitor (never blocks: QEMU holds the
-	# FIFO open read-write, and so do we).
-	monitor() { printf '%s\n' "$1" 1<>"$out/monitor.in" 2>/dev/null || true; }
-
-	# guest_backtraces: make a hung guest show its stacks on ttyS0: sysrq 9
-	# (console loglevel 9), w (blocked tasks), l (all CPUs' backtraces); if the
-	# console stays silent (interrupts off everywhere), an NMI, which the
-	# guest turns into a panic with a backtrace (unknown_nmi_panic).
-	guest_backtraces() {
-		local before key i
-		before=$(stat -c %s "$out/console.log" 2>/dev/null || echo 0)
-		msg "watchdog: asking the guest for backtraces (sysrq w, l)"
-		for key in 9 w l; do
-			monitor "sendkey alt-sysrq-$key"
-			sleep 2
-		done
-		for ((i = 0; i < 10; i++)); do
-			sleep 1
-			(($(stat -c %s "$out/console.log" 2>/dev/null || echo 0) > before)) && break
-		done
-		if (($(stat -c %s "$out/console.log" 2>/dev/null || echo 0) == before)); then
-			msg "watchdog: no reaction to sysrq; injecting an NMI"
-			monitor "nmi"
-			sleep 10
+		# Stream the TAP channel while the guest runs.
+		if [[ $mode == run ]]; then
+			live='.'
 		else
-			sleep 5
+			live='^(ok|not ok|#|1\.\.)'
 		fi
-	}
+		tail -n +1 -F --pid="$qpid" "$out/tap.log" 2>/dev/null |
+			sed -u 's/\r$//' | grep --line-buffered -E "$live" &
+		streamer=$!
 
-	# Watchdogs: no TAP at all after boot_limit, or no new TAP line for
-	# idle_limit seconds (the console is no sign of life: RCU stall and
-	# hung-task reports repeat on a hung guest): stop early.
-	boot_limit=${WDFIO_BOOT_LIMIT:-$([[ $kernel == debug ]] && echo 900 || echo 240)}
-	idle_limit=${WDFIO_IDLE_LIMIT:-600}
-	console_limit=$((${WDFIO_CONSOLE_LIMIT_MB:-256} << 20))
-	watchdog=''
-	last_size=-1 last_change=$SECONDS
-	while kill -0 "$qpid" 2>/dev/null; do
-		sleep 2
-		size=$(stat -c %s "$out/tap.log" 2>/dev/null || echo 0)
-		if ((size != last_size)); then
-			last_size=$size last_change=$SECONDS
+		# monitor CMD: one command to QEMU's monitor (never blocks: QEMU holds the
+		# FIFO open read-write, and so do we).
+		monitor() { printf '%s\n' "$1" 1<>"$out/monitor.in" 2>/dev/null || true; }
+
+		# guest_backtraces: make a hung guest show its stacks on ttyS0: sysrq 9
+		# (console loglevel 9), w (blocked tasks), l (all CPUs' backtraces); if the
+		# console stays silent (interrupts off everywhere), an NMI, which the
+		# guest turns into a panic with a backtrace (unknown_nmi_panic).
+		guest_backtraces() {
+			local before key i
+			before=$(stat -c %s "$out/console.log" 2>/dev/null || echo 0)
+			msg "watchdog: asking the guest for backtraces (sysrq w, l)"
+			for key in 9 w l; do
+				monitor "sendkey alt-sysrq-$key"
+				sleep 2
+			done
+			for ((i = 0; i < 10; i++)); do
+				sleep 1
+				(($(stat -c %s "$out/console.log" 2>/dev/null || echo 0) > before)) && break
+			done
+			if (($(stat -c %s "$out/console.log" 2>/dev/null || echo 0) == before)); then
+				msg "watchdog: no reaction to sysrq; injecting an NMI"
+				monitor "nmi"
+				sleep 10
+			else
+				sleep 5
+			fi
+		}
+
+		# Watchdogs: no TAP at all after boot_limit, or no new TAP line for
+		# idle_limit seconds (the console is no sign of life: RCU stall and
+		# hung-task reports repeat on a hung guest): stop early.
+		boot_limit=${WDFIO_BOOT_LIMIT:-$([[ $kernel == debug ]] && echo 900 || echo 240)}
+		idle_limit=${WDFIO_IDLE_LIMIT:-600}
+		console_limit=$((${WDFIO_CONSOLE_LIMIT_MB:-256} << 20))
+		watchdog=''
+		last_size=-1 last_change=$SECONDS
+		while kill -0 "$qpid" 2>/dev/null; do
+			sleep 2
+			size=$(stat -c %s "$out/tap.log" 2>/dev/null || echo 0)
+			if ((size != last_size)); then
+				last_size=$size last_change=$SECONDS
+			fi
+			if [[ ! -s $out/tap.log ]] &&
+			grep -qE "$early_re" "$out/console.log" 2>/dev/null; then
+			watchdog="the kernel crashed before /init (no wdfio code loaded yet)"
+			early_crash=1
+		elif [[ ! -s $out/tap.log ]] && ((SECONDS - qstart > boot_limit)); then
+				watchdog="no TAP output ${boot_limit}s after start: the guest did not boot"
+			elif ((SECONDS - last_change > idle_limit)); then
+				watchdog="no TAP output for ${idle_limit}s: the guest hung"
+			elif (($(stat -c %s "$out/console.log" 2>/dev/null || echo 0) > console_limit)); then
+				watchdog="console.log is over $((console_limit >> 20)) MiB: the kernel is flooding it"
+			fi
+			if [[ -n $watchdog ]]; then
+				msg "watchdog: $watchdog"
+				((early_crash)) || guest_backtraces
+				msg "watchdog: stopping QEMU"
+				kill -TERM "$qpid" 2>/dev/null || true
+				break
+			fi
+		done
+		qrc=0
+		wait "$qpid" || qrc=$?
+		kill "$drainer" 2>/dev/null || true
+		wait "$drainer" 2>/dev/null || true
+		qpid='' drainer=''
+		rm -f "$out"/monitor.{in,out}
+		wait "$streamer" || true
+		qtime=$((SECONDS - qstart))
+		msg "QEMU exited with $qrc after ${qtime}s"
+		printf '%s\n' "$qrc" >"$out/qemu.rc"
+		printf '%s\n' "$watchdog" >"$out/watchdog"
+		if ((early_crash && boot_attempt == 1)); then
+			mv "$out/console.log" "$out/console.boot1.log"
+			msg "the guest kernel crashed before /init (see console.boot1.log); booting again"
+			continue
 		fi
-		if [[ ! -s $out/tap.log ]] && ((SECONDS - qstart > boot_limit)); then
-			watchdog="no TAP output ${boot_limit}s after start: the guest did not boot"
-		elif ((SECONDS - last_change > idle_limit)); then
-			watchdog="no TAP output for ${idle_limit}s: the guest hung"
-		elif (($(stat -c %s "$out/console.log" 2>/dev/null || echo 0) > console_limit)); then
-			watchdog="console.log is over $((console_limit >> 20)) MiB: the kernel is flooding it"
-		fi
-		if [[ -n $watchdog ]]; then
-			msg "watchdog: $watchdog"
-			guest_backtraces
-			msg "watchdog: stopping QEMU"
-			kill -TERM "$qpid" 2>/dev/null || true
-			break
-		fi
+		break
 	done
-	qrc=0
-	wait "$qpid" || qrc=$?
-	kill "$drainer" 2>/dev/null || true
-	wait "$drainer" 2>/dev/null || true
-	qpid='' drainer=''
-	rm -f "$out"/monitor.{in,out}
-	wait "$streamer" || true
-	qtime=$((SECONDS - qstart))
-	msg "QEMU exited with $qrc after ${qtime}s"
-	printf '%s\n' "$qrc" >"$out/qemu.rc"
-	printf '%s\n' "$watchdog" >"$out/watchdog"
 	printf '%s\n' "$krel" >"$out/krel"
+	printf '%s %s\n' "$(cat "$out/host-load")" "$(cut -d' ' -f1-3 /proc/loadavg)" >"$out/host-load"
 else
 	[[ -f $out/qemu.rc && -f $out/tap.log && -f $out/console.log ]] ||
 		die "no artefacts of a previous run in $out"
@@ -400,6 +450,34 @@ check $((qrc != 33)) "host: QEMU exit status $qrc: $why"
 
 # 7. the guest said it was done
 check "$(ran grep -qx '# wdfio-guest-done' "$tap")" "host: guest-done marker"
+
+# ---- benchmark results ------------------------------------------------------------
+# The guest prints the table between "# bench-table-begin/end" and the CSV as
+# "# bench-csv: " / "# bench-alloc-csv: " lines (selftests/user/wdfio_bench.c).
+if [[ $mode == bench ]] && grep -q '^# bench-table-end$' "$tap"; then
+	results=$top/results
+	mkdir -p "$results"
+	stamp=$(date -u -r "$out/tap.log" +%Y%m%dT%H%M%SZ)
+	read -r l1 l5 l15 e1 e5 e15 <"$out/host-load" 2>/dev/null || true
+	meta="date $(date -u -r "$out/tap.log" '+%Y-%m-%d %H:%M UTC'), kernel $krel, QEMU TCG -smp 2,"
+	meta+=" host $(nproc) CPUs, load average at start ${l1:-?} ${l5:-?} ${l15:-?}, at end ${e1:-?} ${e5:-?} ${e15:-?}"
+	{
+		printf '# %s\n' "$meta"
+		sed -n 's/^# bench-csv: //p' "$tap"
+		echo
+		sed -n 's/^# bench-alloc-csv: //p' "$tap"
+	} >"$results/bench-$stamp.csv"
+	{
+		printf '%s\n\n' "$meta"
+		sed -n '/^# bench-table-begin$/,/^# bench-table-end$/p' "$tap" |
+			sed '1d;$d' | sed 's/^# \{0,1\}//'
+	} >"$results/bench-$stamp.md"
+	cp "$results/bench-$stamp.csv" "$results/latest.csv"
+	cp "$results/bench-$stamp.md" "$results/latest.md"
+	echo
+	msg "benchmark results (${results#"$top"/}/bench-$stamp.{md,csv}, also latest.{md,csv}):"
+	cat "$results/bench-$stamp.md"
+fi
 
 # ---- report ---------------------------------------------------------------------
 echo

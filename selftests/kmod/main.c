@@ -19,6 +19,7 @@
 #include <linux/uaccess.h>
 
 #include "t_usb.h"
+#include "qdev.h"
 #include "util.h"
 #include "wt_cases.h"
 
@@ -150,12 +151,19 @@ static int __init wt_init(void)
 		wt_util_exit();
 		return err;
 	}
+	err = wt_qdev_init();
+	if (err) {
+		misc_deregister(&wt_misc);
+		wt_util_exit();
+		return err;
+	}
 	pr_info("%zu cases\n", ARRAY_SIZE(wt_cases));
 	return 0;
 }
 
 static void __exit wt_exit(void)
 {
+	wt_qdev_exit();
 	misc_deregister(&wt_misc);
 	wt_usb_exit();
 	wt_util_exit();

@@ -17,7 +17,6 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/timer.h>
-#include <asm/unaligned.h>
 
 #include "util.h"
 #include "wt_cases.h"
@@ -262,8 +261,8 @@ static int wt_sm_thread_fn(void *arg)
 				continue;
 			wt_sm_send(th, s);
 			/*
-			 * A request that completed inside WdfRequestSend is
-			 * not busy but not checked yet: go round once more.
+			 * A send may complete before we look again: its check
+			 * is still owed, so go round once more for it.
 			 */
 			if (atomic_read(&s->busy) || s->unchecked)
 				any_busy = true;
@@ -288,7 +287,7 @@ static int wt_sm_thread_fn(void *arg)
 static void wt_sm_tick(struct timer_list *timer)
 {
 	static const unsigned int delays[] = { 0, 0, 20, 200, 2000, 8000 };
-	struct wt_sm *sm = from_timer(sm, timer, timer);
+	struct wt_sm *sm = timer_container_of(sm, timer, timer);
 	unsigned int i;
 
 	for (i = 0; i < 4; i++) {
@@ -438,7 +437,7 @@ static int wt_storm_run(struct wt *t, unsigned long total_sends, bool toggle)
 	if (toggler && !t->wedged)
 		kthread_stop(toggler);
 	WRITE_ONCE(sm->stop_timer, true);
-	del_timer_sync(&sm->timer);
+	timer_delete_sync(&sm->timer);
 	if (t->wedged)
 		goto out;
 	if (toggle) {

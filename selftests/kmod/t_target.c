@@ -257,26 +257,25 @@ int wt_target_share(struct wt *t)
 	return 0;
 }
 
-static int wt_holder;
-
 int wt_target_existing_bdev(struct wt *t)
 {
-	const fmode_t mode = FMODE_READ | FMODE_WRITE;
 	WDF_IO_TARGET_OPEN_PARAMS params;
 	GET_LENGTH_INFORMATION *li = NULL;
 	WDF_MEMORY_DESCRIPTOR desc;
+	struct wdfio_bdev_handle handle;
 	struct block_device *bdev;
 	WDFIOTARGET target = NULL;
-	struct wt_bdev own;
+	struct wt_bdev own = { };
 	struct wt_buf b = { };
 	LONGLONG off = SZ_16M + SZ_64K + 512;
 	u32 seed = wt_next_seed();
 	ULONG_PTR bytes;
+	int err;
 
-	bdev = blkdev_get_by_path(wt_devs[WT_NULLB0].path, mode, &wt_holder);
-	if (!T_TRUE(t, !IS_ERR(bdev), "blkdev_get_by_path(%s): %ld",
-		    wt_devs[WT_NULLB0].path, PTR_ERR(bdev)))
+	err = wdfio_bdev_open(&handle, wt_devs[WT_NULLB0].path, true, NULL);
+	if (!T_TRUE(t, !err, "open %s: %d", wt_devs[WT_NULLB0].path, err))
 		return 0;
+	bdev = handle.bdev;
 	li = kzalloc(sizeof(*li), GFP_KERNEL);
 	if (!li || wt_buf_alloc(t, &b, SZ_64K, true, 0) ||
 	    !NT_SUCCESS(wt_new_target(t, &target)))
@@ -320,7 +319,6 @@ int wt_target_existing_bdev(struct wt *t)
 	/* wdfio did not release our open: the bdev still works */
 	wt_set_where(t, "the driver's block_device after the close");
 	own.bdev = bdev;
-	own.mode = mode;
 	wt_bdev_limits(&own);
 	wt_raw_verify(t, &own, off, SZ_64K, seed);
 	wt_delete_target(t, target);
@@ -334,7 +332,7 @@ out:
 	kfree(li);
 	/* The caller keeps its open until the target is closed: now */
 	if (!t->wedged)
-		blkdev_put(bdev, mode);
+		wdfio_bdev_close(&handle);
 	return 0;
 }
 

@@ -13,7 +13,6 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
-#include <asm/unaligned.h>
 
 #include "util.h"
 
@@ -843,16 +842,15 @@ LONGLONG wt_abs_timeout(u64 ms, u64 *real_ns)
 
 int wt_bdev_open(struct wt *t, const struct wt_dev *d, struct wt_bdev *b)
 {
-	memset(b, 0, sizeof(*b));
-	b->mode = FMODE_READ | FMODE_WRITE;
-	b->bdev = blkdev_get_by_path(d->path, b->mode, NULL);
-	if (IS_ERR(b->bdev)) {
-		int err = PTR_ERR(b->bdev);
+	int err;
 
-		b->bdev = NULL;
-		T_FAIL(t, "blkdev_get_by_path(%s): %d", d->path, err);
+	memset(b, 0, sizeof(*b));
+	err = wdfio_bdev_open(&b->handle, d->path, true, NULL);
+	if (err) {
+		T_FAIL(t, "open %s: %d", d->path, err);
 		return err;
 	}
+	b->bdev = b->handle.bdev;
 	wt_bdev_limits(b);
 	return 0;
 }
@@ -874,7 +872,7 @@ void wt_bdev_limits(struct wt_bdev *b)
 void wt_bdev_close(struct wt_bdev *b)
 {
 	if (b->bdev)
-		blkdev_put(b->bdev, b->mode);
+		wdfio_bdev_close(&b->handle);
 	b->bdev = NULL;
 }
 
@@ -934,7 +932,7 @@ bool wt_raw_rw(struct wt *t, struct wt_bdev *b, bool write, u64 off,
 			if (write)
 				memcpy(page_address(r->pages[i]),
 				       buf + done + i * PAGE_SIZE, l);
-			bio_add_page(bio, r->pages[i], l, 0);
+			__bio_add_page(bio, r->pages[i], l, 0);
 		}
 		init_completion(&r->done);
 		submit_bio(bio);

@@ -27,6 +27,8 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
+#include "../compat.h"
+
 #include <ntddk.h>
 #include <ntdddisk.h>
 #include <ntddstor.h>
@@ -363,7 +365,7 @@ PVOID wt_memory_shared_context(WDFOBJECT object);
 /**
  * struct wt_bdev - the test's own open of a block device
  * @bdev: the device
- * @mode: open mode (blkdev_put needs it)
+ * @handle: the open (kmod/compat.h); unused for a device opened elsewhere
  * @size: bytes
  * @lbs: logical block size
  * @max_io: largest bio of whole pages the queue takes (wdfio_tb0 does
@@ -371,7 +373,7 @@ PVOID wt_memory_shared_context(WDFOBJECT object);
  */
 struct wt_bdev {
 	struct block_device *bdev;
-	fmode_t mode;
+	struct wdfio_bdev_handle handle;
 	u64 size;
 	unsigned int lbs;
 	size_t max_io;

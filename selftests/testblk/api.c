@@ -66,7 +66,7 @@ int wdfio_tb_get_info(unsigned int dev, struct wdfio_tb_info *info)
 	info->ctx = d->ctx;
 	info->delay_us = d->delay_us;
 	info->fail_count = d->fail_count;
-	info->fail_status = (__force u8)d->fail_status;
+	info->fail_status = d->fail_status;
 	spin_unlock_irqrestore(&d->lock, flags);
 	return 0;
 }
@@ -131,8 +131,8 @@ static struct tb_cmd *tb_pick_held(struct tb_dev *d, enum wdfio_tb_order order)
  * @dev: device index
  * @max: release at most this many; 0 releases all
  * @order: which held bios go first (and the order they are dispatched in)
- * @blk_status: 0 (BLK_STS_OK): process the bios normally; otherwise end
- *	them with this blk_status_t without touching their data
+ * @blk_status: WDFIO_TB_STS_OK: process the bios normally; otherwise end
+ *	them with this status (WDFIO_TB_STS_*) without touching their data
  *
  * Released bios are dispatched in @order, each after the current delay and
  * in the current completion context, like newly arrived bios (fail-next is
@@ -179,7 +179,7 @@ int wdfio_tb_release(unsigned int dev, unsigned int max,
 
 	list_for_each_entry_safe(cmd, next, &batch, node) {
 		list_del(&cmd->node);
-		cmd->status = (__force blk_status_t)blk_status;
+		cmd->status = tb_blk_status(blk_status);
 		tb_dispatch(cmd, ctx, delay_us, false);
 	}
 	return n;
@@ -190,7 +190,7 @@ EXPORT_SYMBOL_GPL(wdfio_tb_release);
  * wdfio_tb_fail_next() - fail the next bios that arrive
  * @dev: device index
  * @count: how many of the next arriving (not held) bios to fail; 0 cancels
- * @blk_status: blk_status_t to end them with, 1..WDFIO_TB_STS_MAX
+ * @blk_status: status to end them with (WDFIO_TB_STS_*), 1..WDFIO_TB_STS_MAX
  *
  * The failed bios move no data but otherwise go the normal way: after the
  * current delay, in the current completion context. Bios that are held on
@@ -216,8 +216,7 @@ int wdfio_tb_fail_next(unsigned int dev, unsigned int count, u8 blk_status)
 		ret = -ENODEV;
 	} else {
 		d->fail_count = count;
-		d->fail_status = count ? (__force blk_status_t)blk_status :
-					 BLK_STS_OK;
+		d->fail_status = count ? blk_status : WDFIO_TB_STS_OK;
 	}
 	spin_unlock_irqrestore(&d->lock, flags);
 	return ret;
@@ -339,7 +338,7 @@ int wdfio_tb_reset(unsigned int dev)
 	} else {
 		d->hold = false;
 		d->fail_count = 0;
-		d->fail_status = BLK_STS_OK;
+		d->fail_status = WDFIO_TB_STS_OK;
 		d->delay_us = 0;
 		d->ctx = WDFIO_TB_CTX_INLINE;
 		memset(&d->st, 0, sizeof(d->st));

@@ -84,28 +84,39 @@ MODULE_PARM_DESC(max_discard_sectors,
 #define TB_MAX_DEVICES		16
 #define TB_MAX_SIZE_MB		(1024U * 1024U)
 #define TB_CMD_POOL_MIN		16
+/* Upper bound of max_sectors: 6.1's BLK_DEF_MAX_SECTORS (1.25 MiB) */
+#define TB_MAX_SECTORS		2560U
 
-/* The uapi status numbers are the kernel's; keep them honest. */
-static_assert(WDFIO_TB_STS_NOTSUPP == (__force u8)BLK_STS_NOTSUPP);
-static_assert(WDFIO_TB_STS_TIMEOUT == (__force u8)BLK_STS_TIMEOUT);
-static_assert(WDFIO_TB_STS_NOSPC == (__force u8)BLK_STS_NOSPC);
-static_assert(WDFIO_TB_STS_TRANSPORT == (__force u8)BLK_STS_TRANSPORT);
-static_assert(WDFIO_TB_STS_TARGET == (__force u8)BLK_STS_TARGET);
-static_assert(WDFIO_TB_STS_NEXUS == (__force u8)BLK_STS_NEXUS);
-static_assert(WDFIO_TB_STS_MEDIUM == (__force u8)BLK_STS_MEDIUM);
-static_assert(WDFIO_TB_STS_PROTECTION == (__force u8)BLK_STS_PROTECTION);
-static_assert(WDFIO_TB_STS_RESOURCE == (__force u8)BLK_STS_RESOURCE);
-static_assert(WDFIO_TB_STS_IOERR == (__force u8)BLK_STS_IOERR);
-static_assert(WDFIO_TB_STS_DM_REQUEUE == (__force u8)BLK_STS_DM_REQUEUE);
-static_assert(WDFIO_TB_STS_AGAIN == (__force u8)BLK_STS_AGAIN);
-static_assert(WDFIO_TB_STS_DEV_RESOURCE == (__force u8)BLK_STS_DEV_RESOURCE);
-static_assert(WDFIO_TB_STS_ZONE_RESOURCE == (__force u8)BLK_STS_ZONE_RESOURCE);
-static_assert(WDFIO_TB_STS_ZONE_OPEN_RESOURCE ==
-	      (__force u8)BLK_STS_ZONE_OPEN_RESOURCE);
-static_assert(WDFIO_TB_STS_ZONE_ACTIVE_RESOURCE ==
-	      (__force u8)BLK_STS_ZONE_ACTIVE_RESOURCE);
-static_assert(WDFIO_TB_STS_OFFLINE == (__force u8)BLK_STS_OFFLINE);
-static_assert(WDFIO_TB_STS_MAX == WDFIO_TB_STS_OFFLINE);
+/*
+ * The uapi status numbers are Linux 6.1's blk_status_t values, kept stable;
+ * this is what they mean on the running kernel (selftests/compat.h).
+ */
+static const blk_status_t tb_blk_statuses[WDFIO_TB_STS_MAX + 1] = {
+	[WDFIO_TB_STS_OK]		= BLK_STS_OK,
+	[WDFIO_TB_STS_NOTSUPP]		= BLK_STS_NOTSUPP,
+	[WDFIO_TB_STS_TIMEOUT]		= BLK_STS_TIMEOUT,
+	[WDFIO_TB_STS_NOSPC]		= BLK_STS_NOSPC,
+	[WDFIO_TB_STS_TRANSPORT]	= BLK_STS_TRANSPORT,
+	[WDFIO_TB_STS_TARGET]		= BLK_STS_TARGET,
+	[WDFIO_TB_STS_NEXUS]		= BLK_STS_RESV_CONFLICT,
+	[WDFIO_TB_STS_MEDIUM]		= BLK_STS_MEDIUM,
+	[WDFIO_TB_STS_PROTECTION]	= BLK_STS_PROTECTION,
+	[WDFIO_TB_STS_RESOURCE]		= BLK_STS_RESOURCE,
+	[WDFIO_TB_STS_IOERR]		= BLK_STS_IOERR,
+	[WDFIO_TB_STS_DM_REQUEUE]	= BLK_STS_DM_REQUEUE,
+	[WDFIO_TB_STS_AGAIN]		= BLK_STS_AGAIN,
+	[WDFIO_TB_STS_DEV_RESOURCE]	= BLK_STS_DEV_RESOURCE,
+	[WDFIO_TB_STS_ZONE_RESOURCE]	= WDFIO_BLK_STS_UNMAPPED,
+	[WDFIO_TB_STS_ZONE_OPEN_RESOURCE] = BLK_STS_ZONE_OPEN_RESOURCE,
+	[WDFIO_TB_STS_ZONE_ACTIVE_RESOURCE] = BLK_STS_ZONE_ACTIVE_RESOURCE,
+	[WDFIO_TB_STS_OFFLINE]		= BLK_STS_OFFLINE,
+};
+
+/* A uapi status (0..WDFIO_TB_STS_MAX, checked by the caller) as blk_status_t */
+blk_status_t tb_blk_status(u8 sts)
+{
+	return tb_blk_statuses[sts];
+}
 
 /*
  * Set once in tb_init() before anything can look devices up (the control
@@ -313,8 +324,7 @@ static enum hrtimer_restart tb_timer_fn(struct hrtimer *timer)
 static void tb_start_timer(struct tb_cmd *cmd, enum hrtimer_mode mode,
 			   unsigned int delay_us)
 {
-	hrtimer_init(&cmd->timer, CLOCK_MONOTONIC, mode);
-	cmd->timer.function = tb_timer_fn;
+	wdfio_hrtimer_setup(&cmd->timer, tb_timer_fn, CLOCK_MONOTONIC, mode);
 	hrtimer_start(&cmd->timer, ns_to_ktime((u64)delay_us * NSEC_PER_USEC),
 		      mode);
 }
@@ -388,7 +398,7 @@ static void tb_submit_bio(struct bio *bio)
 	}
 	if (dev->fail_count) {
 		dev->fail_count--;
-		cmd->status = dev->fail_status;
+		cmd->status = tb_blk_status(dev->fail_status);
 	}
 	ctx = dev->ctx;
 	delay_us = dev->delay_us;
@@ -437,28 +447,16 @@ static void tb_dev_quiesce(struct tb_dev *dev)
 	wait_var_event(&dev->inflight, !atomic_read(&dev->inflight));
 }
 
-static void tb_set_limits(struct tb_dev *dev, struct request_queue *q)
+/* What the splitter would count with, for tb_bvec_segments(). */
+static void tb_get_limits(struct tb_dev *dev, struct request_queue *q)
 {
-	blk_queue_logical_block_size(q, dev->lbs);
-	blk_queue_physical_block_size(q, dev->lbs);
-	blk_queue_max_hw_sectors(q, dev->max_sectors);
-	blk_queue_max_segments(q, dev->max_segments);
-	blk_queue_dma_alignment(q, dev->dma_mask);
-	blk_queue_write_cache(q, true, true);
-	if (dev->max_discard) {
-		blk_queue_max_discard_sectors(q, dev->max_discard);
-		q->limits.discard_granularity = dev->lbs;
-	}
-	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
-	blk_queue_flag_clear(QUEUE_FLAG_ADD_RANDOM, q);
-
-	/* What the splitter would count with, for tb_bvec_segments(). */
 	dev->max_segment_size = queue_max_segment_size(q);
 	dev->seg_boundary = queue_segment_boundary(q);
 }
 
 static int tb_dev_create(unsigned int index, struct tb_dev **out)
 {
+	struct wdfio_disk_limits limits;
 	struct gendisk *disk;
 	struct tb_dev *dev;
 	int err;
@@ -473,6 +471,15 @@ static int tb_dev_create(unsigned int index, struct tb_dev **out)
 	dev->max_segments = max_segments;
 	dev->dma_mask = dma_alignment;
 	dev->max_discard = discard ? max_discard_sectors : 0;
+	limits = (struct wdfio_disk_limits) {
+		.lbs			= dev->lbs,
+		.max_hw_sectors		= dev->max_sectors,
+		.max_segments		= dev->max_segments,
+		.dma_alignment		= dev->dma_mask,
+		.max_discard_sectors	= dev->max_discard,
+		.discard_granularity	= dev->lbs,
+		.write_cache		= true,
+	};
 	xa_init(&dev->pages);
 	atomic_set(&dev->inflight, 0);
 	init_waitqueue_head(&dev->held_wq);
@@ -480,9 +487,9 @@ static int tb_dev_create(unsigned int index, struct tb_dev **out)
 	dev->ctx = WDFIO_TB_CTX_INLINE;
 	INIT_LIST_HEAD(&dev->held);
 
-	disk = blk_alloc_disk(NUMA_NO_NODE);
-	if (!disk) {
-		err = -ENOMEM;
+	disk = wdfio_alloc_disk(&limits, NUMA_NO_NODE);
+	if (IS_ERR(disk)) {
+		err = PTR_ERR(disk);
 		goto err_free_dev;
 	}
 	dev->disk = disk;
@@ -493,7 +500,7 @@ static int tb_dev_create(unsigned int index, struct tb_dev **out)
 	snprintf(disk->disk_name, DISK_NAME_LEN, WDFIO_TB_DISK_PREFIX "%u",
 		 index);
 	set_capacity(disk, dev->capacity);
-	tb_set_limits(dev, disk->queue);
+	tb_get_limits(dev, disk->queue);
 
 	err = add_disk(disk);
 	if (err)
@@ -544,9 +551,9 @@ static int tb_check_params(void)
 		return -EINVAL;
 	}
 	if (max_sectors < (PAGE_SIZE >> SECTOR_SHIFT) ||
-	    max_sectors > BLK_DEF_MAX_SECTORS || max_sectors % lbs_sectors) {
+	    max_sectors > TB_MAX_SECTORS || max_sectors % lbs_sectors) {
 		pr_err("max_sectors must be %lu..%u and a multiple of lbs/512\n",
-		       PAGE_SIZE >> SECTOR_SHIFT, BLK_DEF_MAX_SECTORS);
+		       PAGE_SIZE >> SECTOR_SHIFT, TB_MAX_SECTORS);
 		return -EINVAL;
 	}
 	if (!max_segments || max_segments > USHRT_MAX) {

@@ -14,6 +14,7 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
+#include "../compat.h"
 #include "../uapi/wdfio_testblk.h"
 
 struct gendisk;
@@ -41,7 +42,7 @@ struct gendisk;
  * @ctx: where dispatched bios are ended
  * @delay_us: delay before a dispatched bio is processed
  * @fail_count: the next @fail_count arriving bios are failed
- * @fail_status: ... with this status
+ * @fail_status: ... with this status (WDFIO_TB_STS_*)
  * @held: held bios (struct tb_cmd.node), oldest first
  * @nr_held: length of @held
  * @st: counters; @st.held and @st.inflight are unused (filled on read)
@@ -68,7 +69,7 @@ struct tb_dev {
 	enum wdfio_tb_ctx ctx;
 	unsigned int delay_us;
 	unsigned int fail_count;
-	blk_status_t fail_status;
+	u8 fail_status;
 	struct list_head held;
 	unsigned int nr_held;
 	struct wdfio_tb_stats st;
@@ -101,6 +102,7 @@ struct tb_cmd {
 /* core.c */
 struct tb_dev *tb_lookup(unsigned int index);
 unsigned int tb_count(void);
+blk_status_t tb_blk_status(u8 sts);
 void tb_dispatch(struct tb_cmd *cmd, enum wdfio_tb_ctx ctx,
 		 unsigned int delay_us, bool may_sleep);
 

@@ -187,7 +187,7 @@ struct wdfio_test_run {
 	X(target_delete_inflight, 120,					\
 	  "WdfObjectDelete of a target waits for held I/O")		\
 	X(timeout_held_read, 120,					\
-	  "held read, 50 ms timeout: STATUS_IO_TIMEOUT by the deadline, late bio spares buffer") \
+	  "held read, 50 ms timeout: IO_TIMEOUT by the deadline, late bio spares the buffer") \
 	X(timeout_held_write, 120,					\
 	  "held write + 50 ms timeout: device gets the data of send time, buffer untouched") \
 	X(timeout_held_split, 300,					\
@@ -240,6 +240,30 @@ struct wdfio_test_run {
 	  "WdfRequestChangeTarget between nullb0 and nullb2 drops the format; data on both") \
 	X(state_module_pin, 60,						\
 	  "the creating module is referenced while its target has I/O") \
+	X(queue_driver_device, 60,					\
+	  "WdfDriverCreate/WdfDeviceCreate checks; delete: device cleanup, then EvtDriverUnload") \
+	X(queue_create_config, 60,					\
+	  "WdfIoQueueCreate and ConfigureRequestDispatching statuses; queue states") \
+	X(queue_retrieve, 60,						\
+	  "WdfIoQueueRetrieveNextRequest: empty, stopped, parallel, bad arguments") \
+	X(queue_request_misuse, 60,					\
+	  "receive-side request DDIs on a driver-created request fail cleanly") \
+	X(queue_delete_queued, 120,					\
+	  "deleting a device cancels a read queued on it; the open file then gets -ENODEV") \
+	X(queue_delete_owned, 120,					\
+	  "device deletion: EvtIoStop(Purge) for a read the driver owns; requeued, cancelled") \
+	X(filter_forget_nullb0, 120,					\
+	  "filter over nullb0, SEND_AND_FORGET: data both ways through /dev/wdfio_flt0") \
+	X(filter_routine_nullb2, 120,					\
+	  "filter over nullb2, FormatRequestUsingCurrentType + completion routine (hardirq)") \
+	X(filter_flush_discard_tb0, 120,				\
+	  "filter over wdfio_tb0: flush and discard reach the lower device, no limit violations") \
+	X(filter_remove_held_tb0, 120,					\
+	  "deleting a filter while its forwarded bios are held: all end OK, the disk is gone") \
+	X(filter_storm_forget, 300,					\
+	  "200 rounds of 64 concurrent bios through a SEND_AND_FORGET filter on nullb2") \
+	X(filter_storm_routine, 300,					\
+	  "200 rounds of 64 concurrent bios through a completion-routine filter on nullb2") \
 	X(storm, 1200,							\
 	  "100000 sends on 2 CPUs with random timeouts and cancels: exactly-once, statuses, data") \
 	X(storm_stop_start, 900,					\

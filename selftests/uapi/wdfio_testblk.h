@@ -40,10 +40,13 @@ enum wdfio_tb_ctx {
 };
 
 /*
- * Completion statuses: the kernel's blk_status_t values (Linux 6.1,
- * include/linux/blk_types.h). The module checks at build time that they
- * match. Injected statuses (fail-next, release) must be 1..WDFIO_TB_STS_MAX;
- * release also accepts WDFIO_TB_STS_OK, meaning "perform the I/O".
+ * Completion statuses: Linux 6.1's blk_status_t values
+ * (include/linux/blk_types.h), kept stable on every kernel; the module
+ * ends bios with the running kernel's status of the same name (NEXUS is
+ * BLK_STS_RESV_CONFLICT since 6.5; where BLK_STS_ZONE_RESOURCE no longer
+ * exists, ZONE_RESOURCE is a status wdfio does not map). Injected statuses
+ * (fail-next, release) must be 1..WDFIO_TB_STS_MAX; release also accepts
+ * WDFIO_TB_STS_OK, meaning "perform the I/O".
  */
 #define WDFIO_TB_STS_OK			0
 #define WDFIO_TB_STS_NOTSUPP		1	/* -EOPNOTSUPP */

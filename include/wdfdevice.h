@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * WDF device objects: device initialization, creation, request dispatching
+ * (KMDF 1.33 wdfdevice.h, wdfcontrol.h, wdffdo.h: the part wdfio implements).
+ *
+ * Linux: a control device (WdfControlDeviceInitAllocate) with a name becomes a
+ * character device node /dev/<name> once WdfControlFinishInitializing is called; see
+ * the README, "Devices and queues".
+ */
+#ifndef _WDFIO_WDFDEVICE_H
+#define _WDFIO_WDFDEVICE_H
+
+#include <ntddk.h>
+#include <wdftypes.h>
+#include <wdfobject.h>
+#include <wdfrequest.h>
+
+typedef enum _WDF_DEVICE_IO_TYPE {
+	WdfDeviceIoUndefined = 0,
+	WdfDeviceIoNeither,
+	WdfDeviceIoBuffered,
+	WdfDeviceIoDirect,
+	WdfDeviceIoBufferedOrDirect = 4,
+	WdfDeviceIoMaximum,
+} WDF_DEVICE_IO_TYPE, *PWDF_DEVICE_IO_TYPE;
+
+/* SDDL strings of wdmsec.h that WdfControlDeviceInitAllocate understands */
+#define SDDL_DEVOBJ_KERNEL_ONLY			L"D:P"
+#define SDDL_DEVOBJ_SYS_ALL			L"D:P(A;;GA;;;SY)"
+#define SDDL_DEVOBJ_SYS_ALL_ADM_ALL		L"D:P(A;;GA;;;SY)(A;;GA;;;BA)"
+#define SDDL_DEVOBJ_SYS_ALL_ADM_RX		L"D:P(A;;GA;;;SY)(A;;GRGX;;;BA)"
+#define SDDL_DEVOBJ_SYS_ALL_ADM_RWX_WORLD_R	L"D:P(A;;GA;;;SY)(A;;GRGWGX;;;BA)(A;;GR;;;WD)"
+#define SDDL_DEVOBJ_SYS_ALL_ADM_RWX_WORLD_RW	L"D:P(A;;GA;;;SY)(A;;GRGWGX;;;BA)(A;;GRGW;;;WD)"
+#define SDDL_DEVOBJ_SYS_ALL_ADM_RWX_WORLD_RWX_RES_RWX				\
+	L"D:P(A;;GA;;;SY)(A;;GRGWGX;;;BA)(A;;GRGWGX;;;WD)(A;;GRGWGX;;;RC)"
+
+/* Control devices */
+PWDFDEVICE_INIT WdfControlDeviceInitAllocate(WDFDRIVER Driver, const UNICODE_STRING *SDDLString);
+void WdfControlFinishInitializing(WDFDEVICE Device);
+
+/* Device initialization */
+void WdfDeviceInitFree(PWDFDEVICE_INIT DeviceInit);
+NTSTATUS WdfDeviceInitAssignName(PWDFDEVICE_INIT DeviceInit, PCUNICODE_STRING DeviceName);
+void WdfDeviceInitSetIoType(PWDFDEVICE_INIT DeviceInit, WDF_DEVICE_IO_TYPE IoType);
+void WdfDeviceInitSetExclusive(PWDFDEVICE_INIT DeviceInit, BOOLEAN IsExclusive);
+void WdfDeviceInitSetDeviceType(PWDFDEVICE_INIT DeviceInit, DEVICE_TYPE DeviceType);
+void WdfDeviceInitSetRequestAttributes(PWDFDEVICE_INIT DeviceInit,
+				       PWDF_OBJECT_ATTRIBUTES RequestAttributes);
+
+/* Filter and function devices (wdffdo.h) */
+void WdfFdoInitSetFilter(PWDFDEVICE_INIT DeviceInit);
+
+/* Devices */
+NTSTATUS WdfDeviceCreate(PWDFDEVICE_INIT *DeviceInit, PWDF_OBJECT_ATTRIBUTES DeviceAttributes,
+			 WDFDEVICE *Device);
+NTSTATUS WdfDeviceCreateSymbolicLink(WDFDEVICE Device, PCUNICODE_STRING SymbolicLinkName);
+WDFDRIVER WdfDeviceGetDriver(WDFDEVICE Device);
+NTSTATUS WdfDeviceConfigureRequestDispatching(WDFDEVICE Device, WDFQUEUE Queue,
+					      WDF_REQUEST_TYPE RequestType);
+WDFQUEUE WdfDeviceGetDefaultQueue(WDFDEVICE Device);
+WDFIOTARGET WdfDeviceGetIoTarget(WDFDEVICE Device);
+
+#endif /* _WDFIO_WDFDEVICE_H */

@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * wdfio's receiving side: drivers, devices, queues, and the requests a queue
+ * presents (internal interfaces of device.c, queue.c, chardev.c).
+ *
+ * Ownership of a presented request (struct wdfio_qreq.state): NEW, then
+ * QUEUED on a queue's @pending, OWNED by the driver once presented or
+ * retrieved (on @owned), DONE once completed. A forward or a requeue
+ * (WdfRequestStopAcknowledge(TRUE)) takes an OWNED request back to QUEUED;
+ * a cancel takes a QUEUED one to OWNED (EvtIoCanceledOnQueue) or completes
+ * it with STATUS_CANCELLED.
+ *
+ * Every state change happens under the device's lock (one lock for all the
+ * queues of a device, so a forward between two queues is atomic). A request
+ * is completed to its front-end exactly once: whoever moves it to DONE does it.
+ */
+#ifndef _WDFIO_QUEUE_H
+#define _WDFIO_QUEUE_H
+
+#include "wdfio.h"
+
+struct wdfio_chardev;
+
+/**
+ * struct wdfio_driver - a WDFDRIVER
+ * @obj: object header
+ * @config: the driver's WDF_DRIVER_CONFIG
+ * @owner: the driver's module (pinned by open files of its devices)
+ */
+struct wdfio_driver {
+	struct wdfio_object obj;
+	WDF_DRIVER_CONFIG config;
+	struct module *owner;
+};
+
+/**
+ * struct WDFDEVICE_INIT - what a driver set up before WdfDeviceCreate
+ * @driver: the driver (referenced)
+ * @name: device node name (last component of the WDM name), or NULL
+ * @control: from WdfControlDeviceInitAllocate
+ * @io_type: buffer method of reads and writes
+ * @mode: permission bits of the device node
+ * @exclusive: one open file at a time
+ * @has_req_attr: @req_attr is set
+ * @req_attr: attributes of the requests the device's queues present
+ * @filter: WdfFdoInitSetFilter was called
+ * @pnp: from wdfio_driver_add_device (which frees it), not a control device
+ * @lower: the lower block device's name (a filter's default target)
+ * @created: the device WdfDeviceCreate made from it (@pnp only)
+ */
+struct WDFDEVICE_INIT {
+	struct wdfio_driver *driver;
+	char *name;
+	bool control;
+	WDF_DEVICE_IO_TYPE io_type;
+	umode_t mode;
+	bool exclusive;
+	bool has_req_attr;
+	WDF_OBJECT_ATTRIBUTES req_attr;
+	bool filter;
+	bool pnp;
+	UNICODE_STRING lower;
+	struct wdfio_device *created;
+};
+
+/* Request types a device dispatches to queues: read, write, the two IOCTLs */
+#define WDFIO_NR_DISPATCH	(WdfRequestTypeDeviceControlInternal + 1)
+
+/**
+ * struct wdfio_device - a WDFDEVICE
+ * @obj: object header
+ * @driver: the driver (referenced)
+ * @lock: protects every field marked (L) here and in the device's queues
+ *	and presented requests; irqsave (completion runs in any context)
+ * @default_queue: (L) the default queue, or NULL
+ * @dispatch: (L) queues of WdfDeviceConfigureRequestDispatching, by type
+ * @removing: (L) deletion started: new requests fail
+ * @inflight: (L) requests submitted and not yet completed
+ * @idle_wq: woken when @inflight drops to zero
+ * @name: node name, or NULL
+ * @io_type: buffer method of reads and writes
+ * @mode: node permission bits
+ * @exclusive: one open file at a time
+ * @open_count: (L) open files
+ * @has_req_attr: @req_attr is set
+ * @req_attr: attributes of presented requests
+ * @cdev: the character front-end, once WdfControlFinishInitializing ran
+ * @filter: a filter device (WdfFdoInitSetFilter)
+ * @lower: the default I/O target (WdfDeviceGetIoTarget): the lower block
+ *	device of a device made by wdfio_driver_add_device, else NULL
+ * @bfe: the block front-end of a device over a lower block device
+ */
+struct wdfio_device {
+	struct wdfio_object obj;
+	struct wdfio_driver *driver;
+
+	spinlock_t lock;		/* see the kernel-doc above */
+	struct wdfio_queue *default_queue;
+	struct wdfio_queue *dispatch[WDFIO_NR_DISPATCH];
+	bool removing;
+	unsigned int inflight;
+	wait_queue_head_t idle_wq;
+
+	char *name;
+	WDF_DEVICE_IO_TYPE io_type;
+	umode_t mode;
+	bool exclusive;
+	unsigned int open_count;
+	bool has_req_attr;
+	WDF_OBJECT_ATTRIBUTES req_attr;
+	struct wdfio_chardev *cdev;
+	bool filter;
+	struct wdfio_target *lower;
+	struct wdfio_blkdev *bfe;
+};
+
+/**
+ * struct wdfio_queue - a WDFQUEUE
+ * @obj: object header
+ * @dev: its device (the object parent)
+ * @cfg: the driver's configuration
+ * @passive: present only where sleeping is allowed (WdfExecutionLevelPassive)
+ * @accept: (L) new requests are queued (else cancelled / STATUS_WDF_BUSY)
+ * @dispatching: (L) queued requests are presented (or retrievable)
+ * @pending: (L) queued requests, in arrival order
+ * @owned: (L) requests the driver owns
+ * @nr_pending: (L) entries on @pending
+ * @nr_owned: (L) entries on @owned
+ * @dispatchers: (L) the threads presenting requests of this queue now
+ *	(struct wdfio_dispatcher on their stacks): several may, as in KMDF,
+ *	but a thread never re-enters (a callback that completes its request
+ *	inline leaves the next one to the loop it runs in)
+ * @presenting: threads presenting a new request directly (not through
+ *	the dispatch loop: wdfio_device_submit()'s fast path); deletion
+ *	waits for zero, so no thread is left inside a callback
+ * @idle_cb: (L) Stop's callback, run when the driver owns nothing
+ * @idle_ctx: (L) its context
+ * @purge_cb: (L) Purge's callback, run when nothing is queued or owned
+ * @purge_ctx: (L) its context
+ * @power_purge: (L) the queue is being deleted: requeued requests are
+ *	cancelled
+ * @dispatch_work: presents requests from process context (@passive)
+ * @idle_wq: woken when @nr_owned or @nr_pending drops to zero
+ */
+struct wdfio_queue {
+	struct wdfio_object obj;
+	struct wdfio_device *dev;
+	WDF_IO_QUEUE_CONFIG cfg;
+	bool passive;
+
+	bool accept;
+	bool dispatching;
+	struct list_head pending;
+	struct list_head owned;
+	unsigned int nr_pending;
+	unsigned int nr_owned;
+	struct list_head dispatchers;
+	atomic_t presenting;
+	PFN_WDF_IO_QUEUE_STATE idle_cb;
+	WDFCONTEXT idle_ctx;
+	PFN_WDF_IO_QUEUE_STATE purge_cb;
+	WDFCONTEXT purge_ctx;
+	bool power_purge;
+	struct work_struct dispatch_work;
+	wait_queue_head_t idle_wq;
+};
+
+/* How a front-end learns that its request completed. */
+struct wdfio_fe_ops {
+	/* Any context; must not sleep. The request is already deleted. */
+	void (*complete)(void *ctx, NTSTATUS status, ULONG_PTR information);
+};
+
+enum wdfio_qr_state {
+	WDFIO_QR_NEW,		/* being submitted */
+	WDFIO_QR_QUEUED,	/* on a queue's @pending */
+	WDFIO_QR_OWNED,		/* presented: on a queue's @owned */
+	WDFIO_QR_DONE,		/* completed to the front-end */
+};
+
+/**
+ * struct wdfio_qreq - the presented part of a request (allocated with it)
+ * @dev: the device it was sent to
+ * @queue: (L) the queue it is on or was presented by (referenced)
+ * @state: (L) enum wdfio_qr_state
+ * @entry: (L) on @queue's @pending or @owned
+ * @params: the parameters (WdfRequestGetParameters)
+ * @in_buf: system input buffer (write data, IOCTL input), or NULL
+ * @in_len: its length
+ * @out_buf: system output buffer (read data, IOCTL output), or NULL
+ * @out_len: its length
+ * @neither: METHOD_NEITHER IOCTL: no system buffers
+ * @in_mem: WDFMEMORY over @in_buf, made on demand (child of the request)
+ * @out_mem: WDFMEMORY over @out_buf, made on demand
+ * @cancel_routine: (L) EvtRequestCancel while marked cancelable
+ * @cancelled: (L) the front-end cancelled it (IRP Cancel flag)
+ * @stop_notified: (L) EvtIoStop was called and not acknowledged yet
+ * @fe: front-end completion
+ * @fe_ctx: its context
+ * @bio: the bio of a block front-end request; its data is reached through
+ *	@bounce (made when the driver asks for a buffer) unless the request
+ *	is sent and forgotten, when the bio itself goes to the lower device
+ * @bounce: kmalloc'ed copy of @bio's data, or NULL
+ * @fmt_current: WdfRequestFormatRequestUsingCurrentType was called: the
+ *	next send formats the request for its target
+ */
+struct wdfio_qreq {
+	struct wdfio_device *dev;
+	struct wdfio_queue *queue;
+	enum wdfio_qr_state state;
+	struct list_head entry;
+	WDF_REQUEST_PARAMETERS params;
+	void *in_buf;
+	size_t in_len;
+	void *out_buf;
+	size_t out_len;
+	bool neither;
+	struct wdfio_memory *in_mem;
+	struct wdfio_memory *out_mem;
+	PFN_WDF_REQUEST_CANCEL cancel_routine;
+	bool cancelled;
+	bool stop_notified;
+	const struct wdfio_fe_ops *fe;
+	void *fe_ctx;
+	struct bio *bio;
+	void *bounce;
+	bool fmt_current;
+};
+
+/**
+ * struct wdfio_io_desc - a request a front-end sends to a device
+ * @type: WdfRequestTypeRead, Write, DeviceControl or DeviceControlInternal
+ * @offset: read/write: DeviceOffset
+ * @length: read/write: Length
+ * @code: IOCTL code
+ * @in_buf: system input buffer (write data, IOCTL input), or NULL
+ * @in_len: its length (IOCTL InputBufferLength)
+ * @out_buf: system output buffer (read data, IOCTL output), or NULL
+ * @out_len: its length (IOCTL OutputBufferLength)
+ * @type3_in: METHOD_NEITHER: the caller's input pointer (never dereferenced)
+ * @neither: METHOD_NEITHER IOCTL
+ * @bio: the bio behind a block front-end request (its data, no buffers)
+ * @fe: front-end completion
+ * @fe_ctx: its context
+ */
+struct wdfio_io_desc {
+	WDF_REQUEST_TYPE type;
+	u64 offset;
+	size_t length;
+	ULONG code;
+	void *in_buf;
+	size_t in_len;
+	void *out_buf;
+	size_t out_len;
+	void *type3_in;
+	bool neither;
+	struct bio *bio;
+	const struct wdfio_fe_ops *fe;
+	void *fe_ctx;
+};
+
+static inline struct wdfio_driver *wdfio_driver_from_handle(WDFDRIVER h)
+{
+	struct wdfio_object *o = wdfio_object_of_type(h, WDFIO_OBJ_DRIVER);
+
+	return o ? container_of(o, struct wdfio_driver, obj) : NULL;
+}
+
+static inline WDFDRIVER wdfio_driver_handle(struct wdfio_driver *d)
+{
+	return (WDFDRIVER)(&d->obj);
+}
+
+static inline struct wdfio_device *wdfio_device_from_handle(WDFDEVICE h)
+{
+	struct wdfio_object *o = wdfio_object_of_type(h, WDFIO_OBJ_DEVICE);
+
+	return o ? container_of(o, struct wdfio_device, obj) : NULL;
+}
+
+static inline WDFDEVICE wdfio_device_handle(struct wdfio_device *d)
+{
+	return (WDFDEVICE)&d->obj;
+}
+
+static inline struct wdfio_queue *wdfio_queue_from_handle(WDFQUEUE h)
+{
+	struct wdfio_object *o = wdfio_object_of_type(h, WDFIO_OBJ_QUEUE);
+
+	return o ? container_of(o, struct wdfio_queue, obj) : NULL;
+}
+
+static inline WDFQUEUE wdfio_queue_handle(struct wdfio_queue *q)
+{
+	return (WDFQUEUE)&q->obj;
+}
+
+/* queue.c */
+bool wdfio_queue_handles(struct wdfio_queue *q, WDF_REQUEST_TYPE type);
+NTSTATUS wdfio_device_submit(struct wdfio_device *dev,
+			     const struct wdfio_io_desc *d,
+			     struct wdfio_request **out);
+void wdfio_qreq_cancel(struct wdfio_request *req);
+void wdfio_queue_power_purge(struct wdfio_queue *q);
+
+/* blkdev.c */
+int wdfio_blkdev_register(struct wdfio_device *dev);
+void wdfio_blkdev_unregister(struct wdfio_device *dev);
+blk_status_t wdfio_blk_status_from_nt(NTSTATUS status);
+void wdfio_blkdev_forward(struct bio *bio, struct wdfio_dev *lower);
+
+/* chardev.c */
+int wdfio_chardev_register(struct wdfio_device *dev);
+void wdfio_chardev_unregister(struct wdfio_device *dev);
+
+#endif /* _WDFIO_QUEUE_H */

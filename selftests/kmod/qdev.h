@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The queue test devices of the selftest driver (qdev.c). */
+#ifndef _WDFIO_TEST_QDEV_H
+#define _WDFIO_TEST_QDEV_H
+
+int wt_qdev_init(void);
+void wt_qdev_exit(void);
+
+#endif /* _WDFIO_TEST_QDEV_H */

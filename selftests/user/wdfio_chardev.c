@@ -1,0 +1,794 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wdfio's character front-end and queues, from user space: the queue test
+ * devices of wdfio_test.ko (selftests/uapi/wdfio_qtest.h). read, write and
+ * DeviceIoControl with every transfer method and buffer size, bad pointers,
+ * signals, sequential/parallel/manual dispatch, stop/start/purge, permissions
+ * and concurrent callers. Waits are polls of the driver's counters, bounded
+ * at 30 s, never timings.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "wdfio_harness.h"
+
+#include "wdfio_ioctl.h"
+#include "wdfio_qtest.h"
+
+#define NOBODY		65534
+#define SENTINEL	0xC3
+
+/*
+ * Bad pointers and sizes the compiler cannot see through (the empty asm):
+ * its buffer-size checks would otherwise flag the calls that use them
+ */
+static void *bad_addr(uintptr_t v)
+{
+	__asm__ ("" : "+r" (v));
+	return (void *)v;
+}
+
+#define bad_user	bad_addr(8)
+#define bad_kernel	bad_addr(0xffff888000000000ull)
+#define too_big		((size_t)(uintptr_t)bad_addr(WDFIO_MAX_TRANSFER + 1ull))
+
+static int dc(int fd, __u32 code, const void *in, size_t in_len, void *out,
+	      size_t out_len, __u64 *bytes)
+{
+	struct wdfio_device_control io = {
+		.code = code,
+		.in = (uintptr_t)in,
+		.in_len = in_len,
+		.out = (uintptr_t)out,
+		.out_len = out_len,
+		.bytes_returned = ~0ull,
+	};
+	int ret = ioctl(fd, WDFIO_IOC_DEVICE_CONTROL, &io);
+
+	if (bytes)
+		*bytes = io.bytes_returned;
+	return ret < 0 ? -errno : ret;
+}
+
+static int qt_open(const char *path)
+{
+	return open(path, O_RDWR | O_CLOEXEC);
+}
+
+static struct wdfio_qt_stats qt_stats(int fd)
+{
+	struct wdfio_qt_stats st;
+
+	memset(&st, 0xff, sizeof(st));
+	if (dc(fd, WDFIO_QT_STATS, NULL, 0, &st, sizeof(st), NULL) !=
+	    (int)sizeof(st))
+		memset(&st, 0xff, sizeof(st));
+	return st;
+}
+
+static int qt_hold(int fd, __u32 on)
+{
+	return dc(fd, WDFIO_QT_SET_HOLD, &on, sizeof(on), NULL, 0, NULL);
+}
+
+static __u32 qt_release(int fd)
+{
+	__u32 n = 0;
+
+	if (dc(fd, WDFIO_QT_RELEASE, NULL, 0, &n, sizeof(n), NULL) < 0)
+		return ~0u;
+	return n;
+}
+
+/* Poll until @cond(stats) holds; 30 s at most. */
+#define WAIT_STATS(fd, st, cond)					\
+	({								\
+		int __i, __ok = 0;					\
+		for (__i = 0; __i < 3000; __i++) {			\
+			st = qt_stats(fd);				\
+			if (cond) {					\
+				__ok = 1;				\
+				break;					\
+			}						\
+			usleep(10000);					\
+		}							\
+		__ok;							\
+	})
+
+static void pattern(unsigned char *b, size_t n, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		b[i] = (unsigned char)(seed * 131 + i * 7 + (i >> 8));
+}
+
+/* ---- a caller blocked in the kernel, on a thread ---------------------- */
+
+struct caller {
+	pthread_t thread;
+	int fd;
+	int op;			/* 0 read, 1 PEND ioctl */
+	off_t off;
+	size_t len;
+	unsigned char buf[4096];
+	int done;		/* __atomic */
+	ssize_t ret;
+	int err;
+};
+
+static void *caller_fn(void *arg)
+{
+	struct caller *c = arg;
+
+	if (c->op == 0) {
+		c->ret = pread(c->fd, c->buf, c->len, c->off);
+	} else {
+		c->ret = dc(c->fd, WDFIO_QT_PEND, NULL, 0, NULL, 0, NULL);
+		if (c->ret < 0) {
+			errno = -c->ret;
+			c->ret = -1;
+		}
+	}
+	c->err = c->ret < 0 ? errno : 0;
+	__atomic_store_n(&c->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static int caller_start(struct caller *c, int fd, int op, off_t off,
+			size_t len)
+{
+	memset(c, 0, sizeof(*c));
+	c->fd = fd;
+	c->op = op;
+	c->off = off;
+	c->len = len;
+	return pthread_create(&c->thread, NULL, caller_fn, c);
+}
+
+static int caller_join(struct caller *c)
+{
+	int i;
+
+	for (i = 0; i < 3000 && !__atomic_load_n(&c->done, __ATOMIC_ACQUIRE); i++)
+		usleep(10000);
+	if (!c->done)
+		return -1;	/* leave it: the harness times the test out */
+	pthread_join(c->thread, NULL);
+	return 0;
+}
+
+static void on_sigusr1(int sig)
+{
+	(void)sig;
+}
+
+static void install_sigusr1(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigusr1;	/* no SA_RESTART: the call returns */
+	sigaction(SIGUSR1, &sa, NULL);
+}
+
+/* Fill the store with a known pattern through write(). */
+static int fill_store(int fd, unsigned int seed)
+{
+	static unsigned char b[WDFIO_QT_STORE];
+
+	pattern(b, sizeof(b), seed);
+	return pwrite(fd, b, sizeof(b), 0) == (ssize_t)sizeof(b) ? 0 : -1;
+}
+
+/* ---- permissions ------------------------------------------------------ */
+
+static int unprivileged_open(const char *path)
+{
+	gid_t gid = NOBODY;
+	int fd;
+
+	if (setgroups(1, &gid) || setgid(NOBODY) || setuid(NOBODY))
+		return 3;
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		return 1;
+	}
+	return errno == EACCES || errno == EPERM ? 0 : 2;
+}
+
+static int child_status(const char *path)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(unprivileged_open(path));
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+TEST(perm_root_only)
+{
+	struct stat st;
+
+	ASSERT_EQ(0, stat(WDFIO_QT_SEQ, &st));
+	ASSERT_TRUE(S_ISCHR(st.st_mode));
+	EXPECT_EQ(0600U, st.st_mode & 07777);
+	/* refused for nobody: exit 0 */
+	EXPECT_EQ(0, child_status(WDFIO_QT_SEQ));
+}
+
+TEST(perm_sddl_world_rw)
+{
+	struct stat st;
+
+	ASSERT_EQ(0, stat(WDFIO_QT_WORLD, &st));
+	EXPECT_EQ(0666U, st.st_mode & 07777);
+	/* opened by nobody: exit 1 */
+	EXPECT_EQ(1, child_status(WDFIO_QT_WORLD));
+}
+
+/* ---- read and write --------------------------------------------------- */
+
+static void rw_roundtrip(struct __test_metadata *_metadata, const char *path)
+{
+	static unsigned char w[8192], r[8192 + 64];
+	int fd = qt_open(path);
+
+	ASSERT_LE(0, fd) TH_LOG("open %s: %s", path, strerror(errno));
+	pattern(w, sizeof(w), 7);
+	EXPECT_EQ((ssize_t)sizeof(w), pwrite(fd, w, sizeof(w), 4096));
+	memset(r, SENTINEL, sizeof(r));
+	EXPECT_EQ((ssize_t)sizeof(w), pread(fd, r, sizeof(w), 4096));
+	EXPECT_EQ(0, memcmp(w, r, sizeof(w)));
+	EXPECT_EQ(SENTINEL, r[sizeof(w)]);
+	/* the file position is the DeviceOffset */
+	EXPECT_EQ(4096, lseek(fd, 4096, SEEK_SET));
+	memset(r, 0, sizeof(r));
+	EXPECT_EQ(100, read(fd, r, 100));
+	EXPECT_EQ(0, memcmp(w, r, 100));
+	EXPECT_EQ(4196, lseek(fd, 0, SEEK_CUR));
+	close(fd);
+}
+
+TEST(rw_roundtrip_sequential)
+{
+	rw_roundtrip(_metadata, WDFIO_QT_SEQ);
+}
+
+TEST(rw_roundtrip_parallel)
+{
+	rw_roundtrip(_metadata, WDFIO_QT_PAR);
+}
+
+TEST(rw_roundtrip_direct)
+{
+	rw_roundtrip(_metadata, WDFIO_QT_DIRECT);
+}
+
+static void rw_sizes(struct __test_metadata *_metadata, const char *path)
+{
+	static unsigned char r[4096];
+	int fd = qt_open(path);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, fill_store(fd, 3));
+	/* zero length: completed by the queue without the driver */
+	EXPECT_EQ(0, pread(fd, r, 0, 0));
+	EXPECT_EQ(0, pwrite(fd, r, 0, 0));
+	/* short: 100 bytes left in the store; the rest stays untouched */
+	memset(r, SENTINEL, sizeof(r));
+	EXPECT_EQ(100, pread(fd, r, sizeof(r), WDFIO_QT_STORE - 100));
+	EXPECT_EQ(SENTINEL, r[100]);
+	EXPECT_EQ(SENTINEL, r[sizeof(r) - 1]);
+	/* end of the store: STATUS_END_OF_FILE reads 0, a write -ENOSPC */
+	EXPECT_EQ(0, pread(fd, r, sizeof(r), WDFIO_QT_STORE));
+	EXPECT_EQ(-1, pwrite(fd, r, sizeof(r), WDFIO_QT_STORE));
+	EXPECT_EQ(ENOSPC, errno);
+	/* over the front-end's limit */
+	EXPECT_EQ(-1, pread(fd, r, too_big, 0));
+	EXPECT_EQ(EINVAL, errno);
+	close(fd);
+}
+
+TEST(rw_sizes_buffered)
+{
+	rw_sizes(_metadata, WDFIO_QT_PAR);
+}
+
+TEST(rw_sizes_direct)
+{
+	rw_sizes(_metadata, WDFIO_QT_DIRECT);
+}
+
+static void rw_efault(struct __test_metadata *_metadata, const char *path)
+{
+	int fd = qt_open(path);
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, pread(fd, bad_user, 100, 0));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, pwrite(fd, bad_user, 100, 0));
+	EXPECT_EQ(EFAULT, errno);
+	/* a kernel address */
+	EXPECT_EQ(-1, pread(fd, bad_kernel, 100, 0));
+	EXPECT_EQ(EFAULT, errno);
+	close(fd);
+}
+
+TEST(rw_efault_buffered)
+{
+	rw_efault(_metadata, WDFIO_QT_PAR);
+}
+
+TEST(rw_efault_direct)
+{
+	rw_efault(_metadata, WDFIO_QT_DIRECT);
+}
+
+/* ---- DeviceIoControl -------------------------------------------------- */
+
+TEST(ioctl_buffered_sizes)
+{
+	unsigned char in[64], out[128];
+	__u64 bytes;
+	int fd = qt_open(WDFIO_QT_PAR), i;
+
+	ASSERT_LE(0, fd);
+	pattern(in, sizeof(in), 11);
+	/* exact */
+	memset(out, SENTINEL, sizeof(out));
+	EXPECT_EQ(64, dc(fd, WDFIO_QT_ECHO_BUFFERED, in, 64, out, 64, &bytes));
+	EXPECT_EQ(64U, bytes);
+	for (i = 0; i < 64; i++)
+		ASSERT_EQ(in[i] ^ 0x5A, out[i]) TH_LOG("byte %d", i);
+	EXPECT_EQ(SENTINEL, out[64]);
+	/* short output: only 16 bytes come back */
+	memset(out, SENTINEL, sizeof(out));
+	EXPECT_EQ(16, dc(fd, WDFIO_QT_ECHO_BUFFERED, in, 64, out, 16, &bytes));
+	EXPECT_EQ(16U, bytes);
+	EXPECT_EQ(in[15] ^ 0x5A, out[15]);
+	EXPECT_EQ(SENTINEL, out[16]);
+	/* oversized output: Information bytes only, the rest untouched */
+	memset(out, SENTINEL, sizeof(out));
+	EXPECT_EQ(16, dc(fd, WDFIO_QT_ECHO_BUFFERED, in, 16, out, 128, &bytes));
+	EXPECT_EQ(in[0] ^ 0x5A, out[0]);
+	for (i = 16; i < 128; i++)
+		ASSERT_EQ(SENTINEL, out[i]) TH_LOG("byte %d leaked", i);
+	/* zero lengths */
+	EXPECT_EQ(0, dc(fd, WDFIO_QT_ECHO_BUFFERED, NULL, 0, NULL, 0, &bytes));
+	EXPECT_EQ(0U, bytes);
+	/* a driver that claims more than the buffer is clamped */
+	memset(out, SENTINEL, sizeof(out));
+	EXPECT_EQ(32, dc(fd, WDFIO_QT_OVERCLAIM, NULL, 0, out, 32, &bytes));
+	EXPECT_EQ(32U, bytes);
+	EXPECT_EQ(SENTINEL, out[32]);
+	/* kernel buffers are zeroed: the claimed bytes leak nothing */
+	for (i = 0; i < 32; i++)
+		ASSERT_EQ(0, out[i]) TH_LOG("byte %d", i);
+	close(fd);
+}
+
+TEST(ioctl_min_length)
+{
+	unsigned char in[16] = { 1 }, out[16];
+	int fd = qt_open(WDFIO_QT_PAR);
+
+	ASSERT_LE(0, fd);
+	/* STATUS_BUFFER_TOO_SMALL is -ERANGE */
+	EXPECT_EQ(-ERANGE, dc(fd, WDFIO_QT_NEED16, in, 8, out, 16, NULL));
+	EXPECT_EQ(-ERANGE, dc(fd, WDFIO_QT_NEED16, in, 16, out, 15, NULL));
+	EXPECT_EQ(-ERANGE, dc(fd, WDFIO_QT_NEED16, NULL, 0, NULL, 0, NULL));
+	EXPECT_EQ(16, dc(fd, WDFIO_QT_NEED16, in, 16, out, 16, NULL));
+	close(fd);
+}
+
+TEST(ioctl_direct_roundtrip)
+{
+	static unsigned char w[20000], r[20000 + 64];
+	__u64 bytes;
+	int fd = qt_open(WDFIO_QT_PAR);
+
+	ASSERT_LE(0, fd);
+	pattern(w, sizeof(w), 21);
+	/* IN_DIRECT: the driver reads our output buffer in place */
+	EXPECT_EQ((int)sizeof(w), dc(fd, WDFIO_QT_STORE_IN_DIRECT, NULL, 0, w,
+				     sizeof(w), &bytes));
+	/* OUT_DIRECT: the driver writes our pages in place */
+	memset(r, SENTINEL, sizeof(r));
+	EXPECT_EQ((int)sizeof(w), dc(fd, WDFIO_QT_LOAD_OUT_DIRECT, NULL, 0, r,
+				     sizeof(w), &bytes));
+	EXPECT_EQ(sizeof(w), bytes);
+	EXPECT_EQ(0, memcmp(w, r, sizeof(w)));
+	EXPECT_EQ(SENTINEL, r[sizeof(w)]);
+	/* unaligned, crossing pages */
+	memset(r, SENTINEL, sizeof(r));
+	EXPECT_EQ(5000, dc(fd, WDFIO_QT_LOAD_OUT_DIRECT, NULL, 0, r + 3, 5000,
+			   NULL));
+	EXPECT_EQ(SENTINEL, r[2]);
+	EXPECT_EQ(0, memcmp(w, r + 3, 5000));
+	EXPECT_EQ(SENTINEL, r[5003]);
+	close(fd);
+}
+
+TEST(ioctl_efault)
+{
+	unsigned char buf[64];
+	int fd = qt_open(WDFIO_QT_PAR);
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EFAULT, dc(fd, WDFIO_QT_ECHO_BUFFERED, (void *)8, 64, buf,
+			      64, NULL));
+	EXPECT_EQ(-EFAULT, dc(fd, WDFIO_QT_ECHO_BUFFERED, buf, 64, (void *)8,
+			      64, NULL));
+	EXPECT_EQ(-EFAULT, dc(fd, WDFIO_QT_LOAD_OUT_DIRECT, NULL, 0, (void *)8,
+			      64, NULL));
+	EXPECT_EQ(-EFAULT, dc(fd, WDFIO_QT_STORE_IN_DIRECT, NULL, 0,
+			      bad_kernel, 64, NULL));
+	EXPECT_EQ(-1, ioctl(fd, WDFIO_IOC_DEVICE_CONTROL, (void *)8));
+	EXPECT_EQ(EFAULT, errno);
+	close(fd);
+}
+
+TEST(ioctl_neither)
+{
+	unsigned char buf[16];
+	__u64 bytes;
+	int fd = qt_open(WDFIO_QT_PAR);
+
+	ASSERT_LE(0, fd);
+	/* the driver gets no system buffers, only Type3InputBuffer */
+	EXPECT_EQ(0, dc(fd, WDFIO_QT_NEITHER, buf, sizeof(buf), buf,
+			sizeof(buf), &bytes));
+	EXPECT_EQ(0U, bytes);
+	EXPECT_EQ(-EINVAL, dc(fd, WDFIO_QT_NEITHER, NULL, 0, NULL, 0, NULL));
+	/* never dereferenced by wdfio: a bad pointer is the driver's business */
+	EXPECT_EQ(0, dc(fd, WDFIO_QT_NEITHER, (void *)8, 64, NULL, 0, NULL));
+	close(fd);
+}
+
+TEST(ioctl_bad_requests)
+{
+	struct wdfio_device_control io = { .code = WDFIO_QT_ECHO_BUFFERED };
+	int fd = qt_open(WDFIO_QT_PAR), rfd;
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-ENOTTY, dc(fd, WDFIO_QT_CODE(0x8ff, 0, 0), NULL, 0, NULL, 0,
+			      NULL));
+	io.reserved = 1;
+	EXPECT_EQ(-1, ioctl(fd, WDFIO_IOC_DEVICE_CONTROL, &io));
+	EXPECT_EQ(EINVAL, errno);
+	io.reserved = 0;
+	io.in_len = (__u64)WDFIO_MAX_TRANSFER + 1;
+	EXPECT_EQ(-1, ioctl(fd, WDFIO_IOC_DEVICE_CONTROL, &io));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(fd, _IO('W', 0x7f)));
+	EXPECT_EQ(ENOTTY, errno);
+	/* FILE_WRITE_ACCESS needs a file open for writing */
+	EXPECT_EQ(0, dc(fd, WDFIO_QT_WRITE_ONLY, NULL, 0, NULL, 0, NULL));
+	rfd = open(WDFIO_QT_PAR, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, rfd);
+	EXPECT_EQ(-EACCES, dc(rfd, WDFIO_QT_WRITE_ONLY, NULL, 0, NULL, 0,
+			      NULL));
+	close(rfd);
+	close(fd);
+}
+
+/* ---- signals ---------------------------------------------------------- */
+
+TEST(signal_cancels_cancelable)
+{
+	struct wdfio_qt_stats st;
+	struct caller c;
+	int fd = qt_open(WDFIO_QT_PAR);
+
+	ASSERT_LE(0, fd);
+	install_sigusr1();
+	ASSERT_EQ(0, dc(fd, WDFIO_QT_RESET, NULL, 0, NULL, 0, NULL));
+	ASSERT_EQ(0, caller_start(&c, fd, 1, 0, 0));
+	ASSERT_TRUE(WAIT_STATS(fd, st, st.held == 1));
+	pthread_kill(c.thread, SIGUSR1);
+	ASSERT_EQ(0, caller_join(&c));
+	EXPECT_EQ(-1, c.ret);
+	EXPECT_EQ(EINTR, c.err);
+	st = qt_stats(fd);
+	EXPECT_EQ(1U, st.cancel_routine);
+	EXPECT_EQ(0U, st.held);
+	close(fd);
+}
+
+TEST(signal_cancels_queued)
+{
+	struct wdfio_qt_stats st;
+	struct caller a, b;
+	int fd = qt_open(WDFIO_QT_SEQ);
+
+	ASSERT_LE(0, fd);
+	install_sigusr1();
+	ASSERT_EQ(0, fill_store(fd, 5));
+	ASSERT_EQ(0, dc(fd, WDFIO_QT_RESET, NULL, 0, NULL, 0, NULL));
+	ASSERT_EQ(0, qt_hold(fd, 1));
+	ASSERT_EQ(0, caller_start(&a, fd, 0, 0, 512));
+	ASSERT_TRUE(WAIT_STATS(fd, st, st.held == 1));
+	ASSERT_EQ(0, caller_start(&b, fd, 0, 512, 512));
+	ASSERT_TRUE(WAIT_STATS(fd, st, st.queued == 1));
+	pthread_kill(b.thread, SIGUSR1);
+	ASSERT_EQ(0, caller_join(&b));
+	EXPECT_EQ(-1, b.ret);
+	EXPECT_EQ(EINTR, b.err);
+	st = qt_stats(fd);
+	EXPECT_EQ(1U, st.canceled_on_queue);
+	EXPECT_EQ(0U, st.queued);
+	/* the owned one is still served */
+	ASSERT_EQ(0, qt_hold(fd, 0));
+	EXPECT_EQ(1U, qt_release(fd));
+	ASSERT_EQ(0, caller_join(&a));
+	EXPECT_EQ(512, a.ret);
+	close(fd);
+}
+
+/* ---- dispatch types ----------------------------------------------------- */
+
+static void dispatch(struct __test_metadata *_metadata, const char *path,
+		     unsigned int expect_owned)
+{
+	static unsigned char ref[WDFIO_QT_STORE];
+	struct wdfio_qt_stats st;
+	struct caller c[3];
+	unsigned int i, released = 0;
+	int fd = qt_open(path);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, fill_store(fd, 9));
+	pattern(ref, sizeof(ref), 9);
+	ASSERT_EQ(0, dc(fd, WDFIO_QT_RESET, NULL, 0, NULL, 0, NULL));
+	ASSERT_EQ(0, qt_hold(fd, 1));
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, caller_start(&c[i], fd, 0, i * 1000, 1000));
+	ASSERT_TRUE(WAIT_STATS(fd, st, st.held == expect_owned &&
+			       st.queued == 3 - expect_owned)) {
+		TH_LOG("held %u queued %u", st.held, st.queued);
+	}
+	EXPECT_EQ(expect_owned, st.owned);
+	/* release one at a time: the sequential queue presents the next */
+	while (released < 3) {
+		__u32 n;
+
+		ASSERT_TRUE(WAIT_STATS(fd, st, st.held > 0));
+		n = qt_release(fd);
+		ASSERT_NE(~0u, n);
+		released += n;
+	}
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, caller_join(&c[i]));
+		EXPECT_EQ(1000, c[i].ret);
+		EXPECT_EQ(0, memcmp(ref + i * 1000, c[i].buf, 1000));
+	}
+	st = qt_stats(fd);
+	EXPECT_EQ(expect_owned, st.owned_max);
+	EXPECT_EQ(3U, st.presented);
+	EXPECT_EQ(0, qt_hold(fd, 0));
+	close(fd);
+}
+
+TEST(dispatch_sequential_one_at_a_time)
+{
+	dispatch(_metadata, WDFIO_QT_SEQ, 1);
+}
+
+TEST(dispatch_parallel_all_at_once)
+{
+	dispatch(_metadata, WDFIO_QT_PAR, 3);
+}
+
+TEST(dispatch_manual_retrieve)
+{
+	static unsigned char ref[WDFIO_QT_STORE];
+	struct wdfio_qt_stats st;
+	struct caller c[2];
+	__u32 n = 5, got = 0;
+	int fd = qt_open(WDFIO_QT_MAN), i;
+
+	ASSERT_LE(0, fd);
+	pattern(ref, sizeof(ref), 0);
+	ASSERT_EQ(0, dc(fd, WDFIO_QT_RESET, NULL, 0, NULL, 0, NULL));
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, caller_start(&c[i], fd, 0, i * 100, 100));
+	ASSERT_TRUE(WAIT_STATS(fd, st, st.queued == 2));
+	EXPECT_EQ(0U, st.presented);
+	EXPECT_EQ(4, dc(fd, WDFIO_QT_RETRIEVE, &n, sizeof(n), &got,
+			sizeof(got), NULL));
+	EXPECT_EQ(2U, got);
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, caller_join(&c[i]));
+		EXPECT_EQ(100, c[i].ret);
+	}
+	/* empty now: STATUS_NO_MORE_ENTRIES, 0 retrieved */
+	EXPECT_EQ(4, dc(fd, WDFIO_QT_RETRIEVE, &n, sizeof(n), &got,
+			sizeof(got), NULL));
+	EXPECT_EQ(0U, got);
+	close(fd);
+}
+
+/* ---- stop, start, purge --------------------------------------------------- */
+
+TEST(queue_stop_start)
+{
+	struct wdfio_qt_stats st;
+	struct caller c;
+	int fd = qt_open(WDFIO_QT_SEQ);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, fill_store(fd, 2));
+	ASSERT_EQ(0, dc(fd, WDFIO_QT_RESET, NULL, 0, NULL, 0, NULL));
+	ASSERT_EQ(0, dc(fd, WDFIO_QT_STOP, NULL, 0, NULL, 0, NULL));
+	/* stopped with nothing owned: StopComplete ran */
+	st = qt_stats(fd);
+	EXPECT_EQ(1U, st.stop_done);
+	EXPECT_EQ(0U, st.state & 0x02);		/* not dispatching */
+	EXPECT_EQ(0x01U, st.state & 0x01);	/* still accepting */
+	ASSERT_EQ(0, caller_start(&c, fd, 0, 0, 256));
+	ASSERT_TRUE(WAIT_STATS(fd, st, st.queued == 1));
+	EXPECT_EQ(0U, st.presented);
+	EXPECT_EQ(0, c.done);
+	ASSERT_EQ(0, dc(fd, WDFIO_QT_START, NULL, 0, NULL, 0, NULL));
+	ASSERT_EQ(0, caller_join(&c));
+	EXPECT_EQ(256, c.ret);
+	EXPECT_EQ(1U, qt_stats(fd).presented);
+	close(fd);
+}
+
+TEST(queue_stop_sync_waits_for_owned)
+{
+	struct wdfio_qt_stats st;
+	struct caller c;
+	int fd = qt_open(WDFIO_QT_PAR), fd2 = qt_open(WDFIO_QT_PAR);
+
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, qt_hold(fd, 1));
+	ASSERT_EQ(0, caller_start(&c, fd, 0, 0, 64));
+	ASSERT_TRUE(WAIT_STATS(fd, st, st.held == 1));
+	ASSERT_EQ(0, qt_hold(fd, 0));
+	/* release from another thread while STOP_SYNC waits */
+	if (fork() == 0) {
+		usleep(200000);
+		_exit(qt_release(fd2) == 1 ? 0 : 1);
+	}
+	EXPECT_EQ(0, dc(fd, WDFIO_QT_STOP_SYNC, NULL, 0, NULL, 0, NULL));
+	st = qt_stats(fd);
+	EXPECT_EQ(0U, st.owned);
+	ASSERT_EQ(0, caller_join(&c));
+	EXPECT_EQ(64, c.ret);
+	EXPECT_EQ(0, dc(fd, WDFIO_QT_START, NULL, 0, NULL, 0, NULL));
+	while (wait(NULL) > 0)
+		;
+	close(fd2);
+	close(fd);
+}
+
+TEST(queue_purge)
+{
+	struct wdfio_qt_stats st;
+	struct caller a, b;
+	unsigned char buf[16];
+	int fd = qt_open(WDFIO_QT_SEQ);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, dc(fd, WDFIO_QT_RESET, NULL, 0, NULL, 0, NULL));
+	ASSERT_EQ(0, qt_hold(fd, 1));
+	ASSERT_EQ(0, caller_start(&a, fd, 0, 0, 16));
+	ASSERT_TRUE(WAIT_STATS(fd, st, st.held == 1));
+	ASSERT_EQ(0, caller_start(&b, fd, 0, 16, 16));
+	ASSERT_TRUE(WAIT_STATS(fd, st, st.queued == 1));
+	ASSERT_EQ(0, dc(fd, WDFIO_QT_PURGE, NULL, 0, NULL, 0, NULL));
+	/* queued: EvtIoCanceledOnQueue; owned cancelable: EvtRequestCancel */
+	ASSERT_EQ(0, caller_join(&a));
+	ASSERT_EQ(0, caller_join(&b));
+	EXPECT_EQ(-1, a.ret);
+	EXPECT_EQ(ECANCELED, a.err);
+	EXPECT_EQ(-1, b.ret);
+	EXPECT_EQ(ECANCELED, b.err);
+	st = qt_stats(fd);
+	EXPECT_EQ(1U, st.canceled_on_queue);
+	EXPECT_EQ(1U, st.cancel_routine);
+	EXPECT_EQ(1U, st.purge_done);
+	EXPECT_EQ(0U, st.state & 0x01);		/* not accepting */
+	/* new requests are cancelled until Start */
+	EXPECT_EQ(-1, pread(fd, buf, sizeof(buf), 0));
+	EXPECT_EQ(ECANCELED, errno);
+	ASSERT_EQ(0, qt_hold(fd, 0));
+	ASSERT_EQ(0, dc(fd, WDFIO_QT_START, NULL, 0, NULL, 0, NULL));
+	EXPECT_EQ((ssize_t)sizeof(buf), pread(fd, buf, sizeof(buf), 0));
+	close(fd);
+}
+
+TEST(queue_purge_sync)
+{
+	struct wdfio_qt_stats st;
+	struct caller a;
+	int fd = qt_open(WDFIO_QT_PAR);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, qt_hold(fd, 1));
+	ASSERT_EQ(0, caller_start(&a, fd, 0, 0, 16));
+	ASSERT_TRUE(WAIT_STATS(fd, st, st.held == 1));
+	EXPECT_EQ(0, dc(fd, WDFIO_QT_PURGE_SYNC, NULL, 0, NULL, 0, NULL));
+	ASSERT_EQ(0, caller_join(&a));
+	EXPECT_EQ(ECANCELED, a.err);
+	st = qt_stats(fd);
+	EXPECT_EQ(0U, st.owned);
+	EXPECT_EQ(0U, st.queued);
+	ASSERT_EQ(0, qt_hold(fd, 0));
+	ASSERT_EQ(0, dc(fd, WDFIO_QT_START, NULL, 0, NULL, 0, NULL));
+	close(fd);
+}
+
+/* ---- concurrency ------------------------------------------------------ */
+
+struct echo_arg {
+	int fd;
+	unsigned int seed;
+	int bad;
+};
+
+static void *echo_fn(void *p)
+{
+	struct echo_arg *a = p;
+	unsigned char in[300], out[300];
+	int i, j;
+
+	for (i = 0; i < 200; i++) {
+		pattern(in, sizeof(in), a->seed + i);
+		if (dc(a->fd, WDFIO_QT_ECHO_BUFFERED, in, sizeof(in), out,
+		       sizeof(out), NULL) != (int)sizeof(out)) {
+			a->bad++;
+			continue;
+		}
+		for (j = 0; j < (int)sizeof(in); j++)
+			if (out[j] != (in[j] ^ 0x5A)) {
+				a->bad++;
+				break;
+			}
+	}
+	return NULL;
+}
+
+TEST(concurrent_callers)
+{
+	struct echo_arg args[8];
+	pthread_t t[8];
+	int fd = qt_open(WDFIO_QT_PAR), i;
+
+	ASSERT_LE(0, fd);
+	for (i = 0; i < 8; i++) {
+		args[i] = (struct echo_arg){ .fd = fd, .seed = i * 1000 };
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, echo_fn, &args[i]));
+	}
+	for (i = 0; i < 8; i++) {
+		pthread_join(t[i], NULL);
+		EXPECT_EQ(0, args[i].bad) TH_LOG("thread %d", i);
+	}
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	return wdfio_harness_run(argc, argv);
+}
