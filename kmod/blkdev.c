@@ -59,7 +59,7 @@ blk_status_t wdfio_blk_status_from_nt(NTSTATUS status)
 	case STATUS_DEVICE_HARDWARE_ERROR:
 		return BLK_STS_TARGET;
 	case STATUS_SHARING_VIOLATION:
-		return BLK_STS_NEXUS;
+		return BLK_STS_RESV_CONFLICT;
 	case STATUS_DEVICE_DATA_ERROR:
 		return BLK_STS_MEDIUM;
 	case STATUS_CRC_ERROR:
@@ -207,14 +207,16 @@ static void wdfio_bfe_submit_bio(struct bio *bio)
 	bio_endio(bio);
 }
 
-static int wdfio_bfe_open(struct block_device *bdev, fmode_t mode)
+/* ->open (through wdfio_bdops_open(), compat.h): pin the driver's module */
+int wdfio_bfe_do_open(struct gendisk *disk)
 {
-	struct wdfio_device *dev = bdev->bd_disk->private_data;
+	struct wdfio_device *dev = disk->private_data;
 
 	return try_module_get(dev->driver->owner) ? 0 : -ENODEV;
 }
 
-static void wdfio_bfe_release(struct gendisk *disk, fmode_t mode)
+/* ->release (through wdfio_bdops_release()) */
+void wdfio_bfe_do_release(struct gendisk *disk)
 {
 	struct wdfio_device *dev = disk->private_data;
 
@@ -232,8 +234,8 @@ static void wdfio_bfe_free_disk(struct gendisk *disk)
 static const struct block_device_operations wdfio_bfe_fops = {
 	.owner = THIS_MODULE,
 	.submit_bio = wdfio_bfe_submit_bio,
-	.open = wdfio_bfe_open,
-	.release = wdfio_bfe_release,
+	.open = wdfio_bdops_open,
+	.release = wdfio_bdops_release,
 	.free_disk = wdfio_bfe_free_disk,
 };
 
@@ -254,8 +256,8 @@ int wdfio_blkdev_register(struct wdfio_device *dev)
 	struct wdfio_dev *lower = dev->lower ? wdfio_target_dev(dev->lower) : NULL;
 	struct block_device *lb;
 	struct wdfio_blkdev *bfe;
-	struct request_queue *q;
 	struct gendisk *disk;
+	bool misaligned;
 	int err;
 
 	might_sleep();
@@ -265,24 +267,18 @@ int wdfio_blkdev_register(struct wdfio_device *dev)
 	bfe = kzalloc(sizeof(*bfe), GFP_KERNEL);
 	if (!bfe)
 		return -ENOMEM;
-	disk = blk_alloc_disk(NUMA_NO_NODE);
-	if (!disk) {
+	disk = wdfio_alloc_stacked_disk(lb, NUMA_NO_NODE, &misaligned);
+	if (IS_ERR(disk)) {
 		kfree(bfe);
-		return -ENOMEM;
+		return PTR_ERR(disk);
 	}
+	if (misaligned)
+		pr_warn("%s: misaligned limits of the lower device\n", dev->name);
 	/* major 0, minors 0: device_add_disk() gives an extended dev_t */
 	disk->fops = &wdfio_bfe_fops;
 	disk->private_data = dev;
 	disk->flags |= GENHD_FL_NO_PART;
 	strscpy(disk->disk_name, dev->name, DISK_NAME_LEN);
-	q = disk->queue;
-	/* The lower device's limits, as a stacking driver (dm) takes them. */
-	blk_set_stacking_limits(&q->limits);
-	if (blk_stack_limits(&q->limits, &bdev_get_queue(lb)->limits, 0))
-		pr_warn("%s: misaligned limits of the lower device\n", dev->name);
-	blk_queue_write_cache(q, bdev_write_cache(lb), bdev_fua(lb));
-	if (bdev_nonrot(lb))
-		blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
 	set_capacity(disk, bdev_nr_sectors(lb));
 	bfe->disk = disk;
 	bfe->dev = dev;

@@ -230,7 +230,8 @@ static unsigned long wdfio_iter_uaddr(const struct iov_iter *it)
 	if (iter_is_ubuf(it))
 		return (unsigned long)it->ubuf + it->iov_offset;
 	if (iter_is_iovec(it) && it->nr_segs == 1)
-		return (unsigned long)it->iov->iov_base + it->iov_offset;
+		return (unsigned long)wdfio_iter_iov(it)->iov_base +
+		       it->iov_offset;
 	return 0;
 }
 

@@ -18,6 +18,7 @@
 #include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/version.h>
+#include <linux/uio.h>
 #include <linux/workqueue.h>
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
@@ -153,5 +154,86 @@ static inline void wdfio_bdev_close(struct wdfio_bdev_handle *h)
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 17, 0)
 #define WQ_PERCPU 0
 #endif
+
+/*
+ * The open and release methods of a disk wdfio creates (kmod/blkdev.c):
+ * 6.5 passed ->open() the gendisk and a blk_mode_t instead of the
+ * block_device and an fmode_t, and dropped ->release()'s mode. blkdev.c
+ * implements the version-free wdfio_bfe_do_open()/_release(); these
+ * adapters have the signature of the kernel at hand.
+ */
+int wdfio_bfe_do_open(struct gendisk *disk);
+void wdfio_bfe_do_release(struct gendisk *disk);
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+static inline int wdfio_bdops_open(struct gendisk *disk, blk_mode_t mode)
+{
+	return wdfio_bfe_do_open(disk);
+}
+
+static inline void wdfio_bdops_release(struct gendisk *disk)
+{
+	wdfio_bfe_do_release(disk);
+}
+#else
+static inline int wdfio_bdops_open(struct block_device *bdev, fmode_t mode)
+{
+	return wdfio_bfe_do_open(bdev->bd_disk);
+}
+
+static inline void wdfio_bdops_release(struct gendisk *disk, fmode_t mode)
+{
+	wdfio_bfe_do_release(disk);
+}
+#endif
+
+/*
+ * Allocate a bio-based gendisk whose limits are stacked on @lower's, as a
+ * stacking driver (dm) takes them, with its write cache, FUA and
+ * rotational settings. Returns the disk or an ERR_PTR; *@misaligned is set
+ * when the lower limits do not stack cleanly. Up to 6.8 blk_alloc_disk()
+ * took only the node and the limits were set on the queue afterwards; 6.9
+ * made it take a struct queue_limits, and 6.11 moved the cache and
+ * rotational flags into queue_limits.features, which blk_stack_limits()
+ * inherits. 6.9 and 6.10 are not supported (no tested kernel has them).
+ */
+static inline struct gendisk *
+wdfio_alloc_stacked_disk(struct block_device *lower, int node, bool *misaligned)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+	struct queue_limits lim;
+
+	blk_set_stacking_limits(&lim);
+	*misaligned = blk_stack_limits(&lim, &bdev_get_queue(lower)->limits,
+				       0) < 0;
+	return blk_alloc_disk(&lim, node);
+#elif LINUX_VERSION_CODE < KERNEL_VERSION(6, 9, 0)
+	struct gendisk *disk = blk_alloc_disk(node);
+	struct request_queue *q;
+
+	if (!disk)
+		return ERR_PTR(-ENOMEM);
+	q = disk->queue;
+	blk_set_stacking_limits(&q->limits);
+	*misaligned = blk_stack_limits(&q->limits,
+				       &bdev_get_queue(lower)->limits, 0) < 0;
+	blk_queue_write_cache(q, bdev_write_cache(lower), bdev_fua(lower));
+	if (bdev_nonrot(lower))
+		blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
+	return disk;
+#else
+#error "Linux 6.9 and 6.10 disk allocation is not supported (see README, Kernel matrix)"
+#endif
+}
+
+/* 6.4 made iov_iter's iovec pointer private behind iter_iov(). */
+static inline const struct iovec *wdfio_iter_iov(const struct iov_iter *it)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	return iter_iov(it);
+#else
+	return it->iov;
+#endif
+}
 
 #endif /* _WDFIO_COMPAT_H */

@@ -49,6 +49,7 @@
 #include <ntddk.h>
 #include <wdf.h>
 
+#include "../compat.h"
 #include "wdfio_bench.h"
 
 #define WB_MAX_THREADS	4
@@ -107,6 +108,7 @@ struct wb_thread {
 struct wb_ctx {
 	struct wdfio_bench_run *run;
 	struct block_device *bdev;
+	struct wdfio_bdev_handle bdev_h;
 	WDFIOTARGET target;
 	u64 nr_blocks;		/* of bs bytes */
 	bool timed;
@@ -266,9 +268,9 @@ static struct bio *wb_direct_bio(struct wb_thread *th, struct wb_slot *slot)
 	bio = bio_alloc_bioset(th->ctx->bdev, bio_max_segs(bs >> PAGE_SHIFT),
 			       REQ_OP_READ, GFP_NOIO, &wb_bs);
 	bio->bi_iter.bi_sector = wb_next_offset(th) >> SECTOR_SHIFT;
+	/* The buffer is physically contiguous (one high-order allocation) */
 	for (off = 0; off < bs; off += PAGE_SIZE)
-		bio_add_page(bio, nth_page(page, off >> PAGE_SHIFT), PAGE_SIZE,
-			     0);
+		__bio_add_page(bio, page + (off >> PAGE_SHIFT), PAGE_SIZE, 0);
 	return bio;
 }
 
@@ -278,7 +280,7 @@ static void wb_direct_end(struct bio *bio)
 	blk_status_t sts = bio->bi_status;
 
 	if (slot->th->ctx->timed)
-		del_timer(&slot->timer);
+		timer_delete(&slot->timer);
 	bio_put(bio);
 	wb_slot_done(slot, !sts, -blk_status_to_errno(sts));
 }
@@ -581,7 +583,7 @@ static void wb_slots_exit(struct wb_thread *th)
 			WdfObjectDelete(slot->req);
 		if (slot->mem)
 			WdfObjectDelete(slot->mem);
-		del_timer_sync(&slot->timer);
+		timer_delete_sync(&slot->timer);
 		if (slot->buf)
 			free_pages((unsigned long)slot->buf, slot->order);
 	}
@@ -689,14 +691,13 @@ static int wb_run(struct wdfio_bench_run *run)
 	ctx->run = run;
 	ctx->timed = run->flags & WDFIO_BENCH_F_TIMEOUT;
 	ctx->nr_threads = run->threads;
-	ctx->bdev = blkdev_get_by_path(run->dev, FMODE_READ, NULL);
-	if (IS_ERR(ctx->bdev)) {
-		err = PTR_ERR(ctx->bdev);
-		ctx->bdev = NULL;
+	err = wdfio_bdev_open(&ctx->bdev_h, run->dev, false, NULL);
+	if (err) {
 		snprintf(run->msg, sizeof(run->msg), "open %s: %d", run->dev,
 			 err);
 		goto out;
 	}
+	ctx->bdev = ctx->bdev_h.bdev;
 	ctx->nr_blocks = bdev_nr_bytes(ctx->bdev) / run->bs;
 	if (!ctx->nr_blocks) {
 		err = -EINVAL;
@@ -795,7 +796,7 @@ out:
 	if (ctx->target)
 		WdfObjectDelete(ctx->target);
 	if (ctx->bdev)
-		blkdev_put(ctx->bdev, FMODE_READ);
+		wdfio_bdev_close(&ctx->bdev_h);
 	kfree(ctx);
 	return err;
 }

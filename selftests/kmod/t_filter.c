@@ -142,7 +142,7 @@ static bool wt_flt_open(struct wt *t, struct wt_flt_fix *f, bool forget,
 
 static void wt_flt_close(struct wt *t, struct wt_flt_fix *f, const char *path)
 {
-	struct block_device *bdev;
+	struct wdfio_bdev_handle h;
 
 	wt_bdev_close(&f->upper);
 	wt_bdev_close(&f->lower);
@@ -150,9 +150,9 @@ static void wt_flt_close(struct wt *t, struct wt_flt_fix *f, const char *path)
 		return;
 	WdfObjectDelete(f->driver);
 	/* the disk went with the device */
-	bdev = blkdev_get_by_path(path, FMODE_READ, NULL);
-	if (!T_TRUE(t, IS_ERR(bdev), "%s still exists", path))
-		blkdev_put(bdev, FMODE_READ);
+	if (!T_TRUE(t, wdfio_bdev_open(&h, path, false, NULL),
+		    "%s still exists", path))
+		wdfio_bdev_close(&h);
 }
 
 /* Data both ways: through the filter, checked on the lower device. */
