@@ -14,6 +14,7 @@
 
 struct block_device;
 struct module;
+struct usb_interface;
 
 /*
  * Linux: the TargetDeviceObject of a WdfIoTargetOpenUseExistingDevice open is a
@@ -37,6 +38,38 @@ WDF_IO_TARGET_OPEN_PARAMS_INIT_EXISTING_BLOCK_DEVICE(PWDF_IO_TARGET_OPEN_PARAMS 
 NTSTATUS wdfio_io_target_create_owned(WDFDEVICE Device,
 				      PWDF_OBJECT_ATTRIBUTES IoTargetAttributes,
 				      WDFIOTARGET *IoTarget, struct module *Owner);
+
+/*
+ * Linux: a USB driver is an ordinary struct usb_driver, and the device a KMDF
+ * driver's EvtDevicePrepareHardware would see is the struct usb_interface its
+ * probe() is called with. That interface is the WDFDEVICE of
+ * WdfUsbTargetDeviceCreate():
+ *
+ *	status = WdfUsbTargetDeviceCreate(WdfDeviceFromUsbInterface(intf),
+ *					  WDF_NO_OBJECT_ATTRIBUTES, &usbDevice);
+ *
+ * The WDFUSBDEVICE is the device as the interface's driver sees it: its
+ * interfaces are that interface plus every other interface of the active
+ * configuration bound to (or claimed by) the same usb_driver. Delete it in
+ * disconnect(): the deletion completes every request still pending on it
+ * and its pipes, stops continuous readers, and waits for them. The value is
+ * a tagged pointer, valid only as the Device of the WdfUsbTargetDevice*
+ * create DDIs; no other WDF DDI accepts it.
+ */
+#define WDFIO_USB_INTERFACE_TAG		1UL
+
+static inline WDFDEVICE WdfDeviceFromUsbInterface(struct usb_interface *Interface)
+{
+	return (WDFDEVICE)((ULONG_PTR)Interface | WDFIO_USB_INTERFACE_TAG);
+}
+
+/*
+ * The one table wdfio uses to turn an urb status (0 or a negative errno, as
+ * urb->status reports it in a completion handler) into the NTSTATUS and
+ * USBD_STATUS of the request (README, "USB"). Exported so that drivers and
+ * tests can see the mapping; returns the NTSTATUS and stores the USBD_STATUS.
+ */
+NTSTATUS wdfio_usb_status_from_urb(int UrbStatus, PLONG UsbdStatus);
 
 /*
  * Linux: WdfDriverCreate() records the calling module; an open file of one of the

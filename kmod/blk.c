@@ -872,7 +872,8 @@ void wdfio_blk_start(struct wdfio_request *req, gfp_t gfp)
 	case WDFIO_OP_IOCTL:
 		wdfio_blk_ioctl(req, f, dev, detachable, gfp);
 		break;
-	case WDFIO_OP_NONE:
+	default:
+		/* WDFIO_OP_NONE; USB formats never reach a block target */
 		wdfio_request_io_done(req, STATUS_REQUEST_NOT_ACCEPTED, 0);
 		break;
 	}

@@ -56,7 +56,9 @@ NTSTATUS wdfio_target_open(struct wdfio_target *t,
 	int err;
 
 	mutex_lock(&t->open_lock);
-	if (t->dev || t->state == WdfIoTargetDeleted) {
+	/* A USB target is open from its creation and cannot be reopened. */
+	if (t->dev || t->kind != WDFIO_TARGET_BLOCK ||
+	    t->state == WdfIoTargetDeleted) {
 		status = STATUS_INVALID_DEVICE_STATE;
 		goto out_unlock;
 	}
@@ -108,8 +110,9 @@ NTSTATUS wdfio_target_open(struct wdfio_target *t,
 		goto out_unlock;
 
 	spin_lock_irqsave(&t->lock, flags);
-	/* Formats read it without the lock (wdfio_bind_format()). */
+	/* Formats read them without the lock (wdfio_bind_format()). */
 	smp_store_release(&t->dev, dev);
+	WRITE_ONCE(t->open, true);
 	t->state = WdfIoTargetStarted;
 	spin_unlock_irqrestore(&t->lock, flags);
 out_unlock:
@@ -144,7 +147,7 @@ static void wdfio_target_flush_pended(struct wdfio_target *t, NTSTATUS status)
  * IGNORE_TARGET_STATE). Each is visited once: SWEPT marks it, and an
  * ownership count keeps it alive while it is cancelled outside the lock.
  */
-static void wdfio_target_cancel_sent(struct wdfio_target *t, bool all)
+void wdfio_target_cancel_sent(struct wdfio_target *t, bool all)
 {
 	struct wdfio_request *req;
 	unsigned long flags;
@@ -208,6 +211,7 @@ void wdfio_target_close(struct wdfio_target *t, WDF_IO_TARGET_STATE state)
 
 	spin_lock_irqsave(&t->lock, flags);
 	dev = t->dev;
+	WRITE_ONCE(t->open, false);
 	WRITE_ONCE(t->dev, NULL);
 	spin_unlock_irqrestore(&t->lock, flags);
 	if (dev) {
@@ -235,7 +239,7 @@ NTSTATUS wdfio_target_start(struct wdfio_target *t)
 	unsigned long flags;
 
 	spin_lock_irqsave(&t->lock, flags);
-	if (!t->dev || t->state == WdfIoTargetDeleted ||
+	if (!t->open || t->state == WdfIoTargetDeleted ||
 	    t->state == WdfIoTargetClosed ||
 	    t->state == WdfIoTargetClosedForQueryRemove) {
 		spin_unlock_irqrestore(&t->lock, flags);
@@ -255,6 +259,11 @@ NTSTATUS wdfio_target_start(struct wdfio_target *t)
 		spin_lock_irqsave(&t->lock, flags);
 	}
 	spin_unlock_irqrestore(&t->lock, flags);
+	/* A pipe's continuous reader runs while the pipe is started (KMDF). */
+	if (t->reader)
+		wdfio_usb_reader_start(t);
+	/* Starting a WDFUSBDEVICE starts its pipes (KMDF's FxUsbDevice). */
+	wdfio_usb_device_pipes_do(t, 'g', 0);
 	return STATUS_SUCCESS;
 }
 
@@ -275,12 +284,17 @@ void wdfio_target_stop(struct wdfio_target *t,
 {
 	unsigned long flags;
 
+	/* KMDF always cancels and waits for a continuous reader's reads. */
+	if (t->reader && wdfio_can_sleep())
+		action = WdfIoTargetCancelSentIo;
 	spin_lock_irqsave(&t->lock, flags);
 	if (t->state == WdfIoTargetStarted || t->state == WdfIoTargetPurged ||
 	    t->state == WdfIoTargetStopped)
 		t->state = WdfIoTargetStopped;
 	spin_unlock_irqrestore(&t->lock, flags);
 
+	/* Stopping a WDFUSBDEVICE stops its pipes (KMDF's FxUsbDevice). */
+	wdfio_usb_device_pipes_do(t, 's', action);
 	if (action == WdfIoTargetCancelSentIo)
 		wdfio_target_cancel_sent(t, false);
 	if (action == WdfIoTargetCancelSentIo ||
@@ -305,12 +319,15 @@ void wdfio_target_purge(struct wdfio_target *t,
 {
 	unsigned long flags;
 
+	if (t->reader && wdfio_can_sleep())
+		action = WdfIoTargetPurgeIoAndWait;
 	spin_lock_irqsave(&t->lock, flags);
 	if (t->state == WdfIoTargetStarted || t->state == WdfIoTargetStopped ||
 	    t->state == WdfIoTargetPurged)
 		t->state = WdfIoTargetPurged;
 	spin_unlock_irqrestore(&t->lock, flags);
 
+	wdfio_usb_device_pipes_do(t, 'p', action);
 	wdfio_target_flush_pended(t, STATUS_WDF_DEVICE_REMOVED_NOT_SENT);
 	wdfio_target_cancel_sent(t, false);
 	if (action == WdfIoTargetPurgeIoAndWait)
@@ -342,13 +359,15 @@ NTSTATUS wdfio_target_admit(struct wdfio_target *t, struct wdfio_request *req,
 	unsigned long flags;
 
 	spin_lock_irqsave(&t->lock, flags);
-	if (!t->dev)
+	if (!t->open)
 		goto out_invalid;
 	switch (t->state) {
 	case WdfIoTargetStarted:
 		*admit = WDFIO_ADMIT_SEND;
 		break;
 	case WdfIoTargetStopped:
+		if (!ignore && test_bit(WDFIO_RQF_FAIL_ON_PEND, &req->rflags))
+			goto out_invalid;
 		/* A request already cancelled goes straight to its end. */
 		*admit = ignore || test_bit(WDFIO_RQF_ABORT, &req->rflags) ?
 			 WDFIO_ADMIT_SEND : WDFIO_ADMIT_PENDED;
@@ -479,6 +498,11 @@ static void wdfio_target_dispose(struct wdfio_object *obj)
 {
 	struct wdfio_target *t = container_of(obj, struct wdfio_target, obj);
 
+	if (t->kind != WDFIO_TARGET_BLOCK) {
+		/* Closes (and so waits) itself; see usb_api.c. */
+		wdfio_usb_target_dispose(t);
+		return;
+	}
 	if (wdfio_can_sleep()) {
 		wdfio_target_finish_delete(t);
 		return;
@@ -492,6 +516,8 @@ static void wdfio_target_release(struct wdfio_object *obj)
 {
 	struct wdfio_target *t = container_of(obj, struct wdfio_target, obj);
 
+	if (t->kind != WDFIO_TARGET_BLOCK)
+		wdfio_usb_target_release(t);
 	kfree(t->name);
 }
 
@@ -501,6 +527,40 @@ static const struct wdfio_obj_ops wdfio_target_ops = {
 	.dispose = wdfio_target_dispose,
 	.release = wdfio_target_release,
 };
+
+/**
+ * wdfio_target_alloc() - allocate and initialise a target (not linked)
+ * @size: bytes of the containing structure, whose first member is the target
+ * @attr: the driver's attributes (checked by the caller)
+ * @kind: what is behind it
+ * @owner: the module to pin while it has I/O in flight, or NULL
+ * @status: receives the reason on failure
+ *
+ * Context: Process context.
+ * Return: the target (state Closed, not open), or NULL.
+ */
+struct wdfio_target *wdfio_target_alloc(size_t size,
+					PWDF_OBJECT_ATTRIBUTES attr,
+					enum wdfio_target_kind kind,
+					struct module *owner, NTSTATUS *status)
+{
+	struct wdfio_target *t;
+
+	t = wdfio_object_alloc(&wdfio_target_ops, size, attr, GFP_KERNEL,
+			       status);
+	if (!t)
+		return NULL;
+	t->kind = kind;
+	spin_lock_init(&t->lock);
+	t->state = WdfIoTargetClosed;
+	INIT_LIST_HEAD(&t->sent);
+	INIT_LIST_HEAD(&t->pended);
+	init_waitqueue_head(&t->idle_wq);
+	mutex_init(&t->open_lock);
+	INIT_WORK(&t->close_work, wdfio_target_close_work);
+	t->owner = owner;
+	return t;
+}
 
 static NTSTATUS wdfio_target_create(WDFDEVICE Device,
 				    PWDF_OBJECT_ATTRIBUTES attr,
@@ -527,18 +587,10 @@ static NTSTATUS wdfio_target_create(WDFDEVICE Device,
 	status = wdfio_object_check_attributes(attr);
 	if (!NT_SUCCESS(status))
 		return status;
-	t = wdfio_object_alloc(&wdfio_target_ops, sizeof(*t), attr, GFP_KERNEL,
+	t = wdfio_target_alloc(sizeof(*t), attr, WDFIO_TARGET_BLOCK, owner,
 			       &status);
 	if (!t)
 		return status;
-	spin_lock_init(&t->lock);
-	t->state = WdfIoTargetClosed;
-	INIT_LIST_HEAD(&t->sent);
-	INIT_LIST_HEAD(&t->pended);
-	init_waitqueue_head(&t->idle_wq);
-	mutex_init(&t->open_lock);
-	INIT_WORK(&t->close_work, wdfio_target_close_work);
-	t->owner = owner;
 
 	status = wdfio_object_link(&t->obj, attr, dev);
 	if (!NT_SUCCESS(status)) {

@@ -37,9 +37,13 @@ NTSTATUS wdfio_bind_format(struct wdfio_target *t, struct wdfio_request *req,
 	rcu_read_lock();
 	dev = READ_ONCE(t->dev);
 	state = READ_ONCE(t->state);
-	if (!dev || state == WdfIoTargetClosed ||
+	if (!READ_ONCE(t->open) || state == WdfIoTargetClosed ||
 	    state == WdfIoTargetClosedForQueryRemove ||
 	    state == WdfIoTargetDeleted)
+		status = STATUS_INVALID_DEVICE_STATE;
+	else if (t->kind != WDFIO_TARGET_BLOCK || wdfio_op_is_usb(fmt->op))
+		status = wdfio_usb_check_format(t, fmt);
+	else if (!dev)
 		status = STATUS_INVALID_DEVICE_STATE;
 	else if (fmt->op != WDFIO_OP_IOCTL)
 		status = wdfio_blk_check_rw(dev, fmt->offset, fmt->data.len,
@@ -188,10 +192,9 @@ EXPORT_SYMBOL_GPL(WdfIoTargetFormatRequestForIoctl);
  * The common body of the Send*Synchronously DDIs: a request (the caller's or
  * a temporary one), the format, a synchronous send.
  */
-static NTSTATUS wdfio_send_sync(WDFIOTARGET IoTarget, WDFREQUEST Request,
-				struct wdfio_format *fmt,
-				PWDF_REQUEST_SEND_OPTIONS options,
-				PULONG_PTR information)
+NTSTATUS wdfio_send_sync(WDFIOTARGET IoTarget, WDFREQUEST Request,
+			 struct wdfio_format *fmt, PWDF_REQUEST_SEND_OPTIONS options,
+			 PULONG_PTR information)
 {
 	struct wdfio_target *t = wdfio_target_from_handle(IoTarget);
 	struct wdfio_request *req = NULL;

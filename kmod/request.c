@@ -37,6 +37,7 @@
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/slab.h>
+#include <linux/usb.h>
 #include <linux/workqueue.h>
 
 /* Deferred submissions of one CPU. */
@@ -196,8 +197,44 @@ NTSTATUS wdfio_request_create_presented(PWDF_OBJECT_ATTRIBUTES attr,
 	return STATUS_SUCCESS;
 }
 
+/* A USB format's params: Type Usb, pointing at the request's USB params. */
+static void wdfio_usb_params_from_format(PWDF_REQUEST_COMPLETION_PARAMS p,
+					 PWDF_USB_REQUEST_COMPLETION_PARAMS u,
+					 const struct wdfio_format *f)
+{
+	WDFMEMORY mem = f->data.mem ? wdfio_memory_handle(f->data.mem) : NULL;
+
+	memset(u, 0, sizeof(*u));
+	p->Type = WdfRequestTypeUsb;
+	p->Parameters.Usb.Completion = u;
+	switch (f->op) {
+	case WDFIO_OP_USB_READ:
+		u->Type = WdfUsbRequestTypePipeRead;
+		u->Parameters.PipeRead.Buffer = mem;
+		u->Parameters.PipeRead.Offset = f->data.mem_offset;
+		break;
+	case WDFIO_OP_USB_WRITE:
+		u->Type = WdfUsbRequestTypePipeWrite;
+		u->Parameters.PipeWrite.Buffer = mem;
+		u->Parameters.PipeWrite.Offset = f->data.mem_offset;
+		break;
+	case WDFIO_OP_USB_CONTROL:
+		u->Type = WdfUsbRequestTypeDeviceControlTransfer;
+		u->Parameters.DeviceControlTransfer.Buffer = mem;
+		u->Parameters.DeviceControlTransfer.SetupPacket = f->setup;
+		break;
+	case WDFIO_OP_USB_RESET:
+		u->Type = WdfUsbRequestTypePipeReset;
+		break;
+	default:
+		u->Type = WdfUsbRequestTypePipeAbort;
+		break;
+	}
+}
+
 /* Completion params as KMDF sets them up at format time. */
 static void wdfio_params_from_format(PWDF_REQUEST_COMPLETION_PARAMS p,
+				     PWDF_USB_REQUEST_COMPLETION_PARAMS u,
 				     const struct wdfio_format *f)
 {
 	WDF_REQUEST_COMPLETION_PARAMS_INIT(p);
@@ -223,6 +260,13 @@ static void wdfio_params_from_format(PWDF_REQUEST_COMPLETION_PARAMS p,
 		p->Parameters.Ioctl.Output.Buffer = f->out.mem ?
 			wdfio_memory_handle(f->out.mem) : NULL;
 		p->Parameters.Ioctl.Output.Offset = f->out.mem_offset;
+		break;
+	case WDFIO_OP_USB_READ:
+	case WDFIO_OP_USB_WRITE:
+	case WDFIO_OP_USB_CONTROL:
+	case WDFIO_OP_USB_RESET:
+	case WDFIO_OP_USB_ABORT:
+		wdfio_usb_params_from_format(p, u, f);
 		break;
 	case WDFIO_OP_NONE:
 		break;
@@ -257,7 +301,7 @@ NTSTATUS wdfio_request_format(struct wdfio_request *req,
 	old = req->fmt;
 	req->fmt = *fmt;
 	req->state = WDFIO_RQ_FORMATTED;
-	wdfio_params_from_format(&req->params, &req->fmt);
+	wdfio_params_from_format(&req->params, &req->usb_params, &req->fmt);
 	spin_unlock_irqrestore(&req->lock, flags);
 	wdfio_format_release(&old);
 	return STATUS_SUCCESS;
@@ -341,7 +385,10 @@ static bool wdfio_submit_inline_ok(void)
 /* Hand a sent request to the backend. */
 static void wdfio_request_dispatch(struct wdfio_request *req, gfp_t gfp)
 {
-	wdfio_blk_start(req, gfp);
+	if (wdfio_op_is_usb(req->fmt.op))
+		wdfio_usb_start(req, gfp);
+	else
+		wdfio_blk_start(req, gfp);
 }
 
 static void wdfio_submit_work(struct work_struct *work)
@@ -371,6 +418,15 @@ void wdfio_request_start_io(struct wdfio_request *req)
 {
 	struct wdfio_submit_queue *q;
 
+	/*
+	 * usb_submit_urb() takes any context and never completes inside
+	 * itself: a USB send is submitted at once, even from a completion
+	 * routine, and cannot recurse.
+	 */
+	if (wdfio_op_is_usb(req->fmt.op)) {
+		wdfio_usb_start(req, wdfio_gfp());
+		return;
+	}
 	if (wdfio_submit_inline_ok()) {
 		wdfio_request_dispatch(req, GFP_NOIO);
 		return;
@@ -434,6 +490,8 @@ static NTSTATUS wdfio_request_submit(struct wdfio_request *req,
 	req->sync_done = sync ? &sync->done : NULL;
 	req->send_target = t;
 	req->io = NULL;
+	req->urb = NULL;
+	req->usbd = USBD_STATUS_SUCCESS;
 	req->rflags &= ~WDFIO_RQF_SEND_MASK;
 	if (timed) {
 		__set_bit(WDFIO_RQF_TIMER, &req->rflags);
@@ -632,6 +690,35 @@ NTSTATUS wdfio_request_send_sync(struct wdfio_request *req,
 	return status;
 }
 
+/*
+ * A USB request's completion params: the USBD_STATUS, and the bytes moved
+ * (KMDF copies the URB's TransferBufferLength, on failure too). A request
+ * that never reached the bus reports USBD_STATUS_CANCELED when cancelled.
+ */
+static void wdfio_usb_params_complete(struct wdfio_request *req)
+{
+	PWDF_USB_REQUEST_COMPLETION_PARAMS u = &req->usb_params;
+
+	if (req->usbd == USBD_STATUS_SUCCESS && !NT_SUCCESS(req->status) &&
+	    (req->status == STATUS_CANCELLED ||
+	     req->status == STATUS_IO_TIMEOUT))
+		req->usbd = USBD_STATUS_CANCELED;
+	u->UsbdStatus = req->usbd;
+	switch (req->fmt.op) {
+	case WDFIO_OP_USB_READ:
+		u->Parameters.PipeRead.Length = req->information;
+		break;
+	case WDFIO_OP_USB_WRITE:
+		u->Parameters.PipeWrite.Length = req->information;
+		break;
+	case WDFIO_OP_USB_CONTROL:
+		u->Parameters.DeviceControlTransfer.Length = req->information;
+		break;
+	default:
+		break;
+	}
+}
+
 /* Completion params and ownership hand-off, then the driver's routine. */
 static void wdfio_request_complete(struct wdfio_request *req)
 {
@@ -639,6 +726,7 @@ static void wdfio_request_complete(struct wdfio_request *req)
 	struct wdfio_sync_wait *sync = NULL;
 	struct wdfio_bio_io *io;
 	struct wdfio_target *t;
+	struct urb *urb;
 	bool counted, detachable;
 	unsigned long flags;
 	WDFCONTEXT ctx;
@@ -659,6 +747,8 @@ static void wdfio_request_complete(struct wdfio_request *req)
 	req->send_target = NULL;
 	io = req->io;
 	req->io = NULL;
+	urb = req->urb;
+	req->urb = NULL;
 	detachable = test_bit(WDFIO_RQF_DETACHABLE, &req->rflags);
 	counted = test_bit(WDFIO_RQF_COUNTED, &req->rflags);
 	req->params.IoStatus.Status = req->status;
@@ -673,6 +763,13 @@ static void wdfio_request_complete(struct wdfio_request *req)
 	case WDFIO_OP_IOCTL:
 		req->params.Parameters.Ioctl.Output.Length = req->information;
 		break;
+	case WDFIO_OP_USB_READ:
+	case WDFIO_OP_USB_WRITE:
+	case WDFIO_OP_USB_CONTROL:
+	case WDFIO_OP_USB_RESET:
+	case WDFIO_OP_USB_ABORT:
+		wdfio_usb_params_complete(req);
+		break;
 	case WDFIO_OP_NONE:
 		break;
 	}
@@ -685,6 +782,7 @@ static void wdfio_request_complete(struct wdfio_request *req)
 
 	if (io && detachable)
 		wdfio_blk_io_put(io);
+	usb_free_urb(urb);
 	wdfio_target_sent_done(t, req);
 	if (routine) {
 		bool task = in_task();
@@ -771,6 +869,31 @@ bool wdfio_request_publish_io(struct wdfio_request *req,
 }
 
 /**
+ * wdfio_request_publish_urb() - a USB send's urb is about to be submitted
+ * @req: the sent request
+ * @urb: its urb; on success the request holds a reference until it completes
+ *
+ * From here on a cancel unlinks @urb. A cancel that comes between this call
+ * and the submission finds the urb not linked yet: the backend checks
+ * WDFIO_RQF_ABORT after submitting and unlinks it itself.
+ *
+ * Context: Any context.
+ * Return: false if the request was cancelled first (do not submit).
+ */
+bool wdfio_request_publish_urb(struct wdfio_request *req, struct urb *urb)
+{
+	unsigned long flags;
+	bool ok;
+
+	spin_lock_irqsave(&req->lock, flags);
+	ok = !test_bit(WDFIO_RQF_ABORT, &req->rflags);
+	if (ok)
+		req->urb = usb_get_urb(urb);
+	spin_unlock_irqrestore(&req->lock, flags);
+	return ok;
+}
+
+/**
  * wdfio_request_cancel_io() - try to end a sent request now
  * @req: a sent request; the caller holds a completion-ownership count
  *
@@ -794,6 +917,13 @@ bool wdfio_request_cancel_io(struct wdfio_request *req)
 		return true;
 	}
 	spin_lock_irqsave(&req->lock, flags);
+	if (req->urb) {
+		struct urb *urb = usb_get_urb(req->urb);
+
+		spin_unlock_irqrestore(&req->lock, flags);
+		/* Unlinked urbs complete with -ECONNRESET: STATUS_CANCELLED. */
+		return wdfio_usb_cancel(req, urb);
+	}
 	io = req->io;
 	if (!io) {
 		/* Not in the backend yet: ABORT stops it at publication. */
@@ -933,4 +1063,16 @@ void wdfio_queue_work(struct work_struct *work)
 void wdfio_queue_delayed_work(struct delayed_work *dwork, unsigned long delay)
 {
 	queue_delayed_work(wdfio_wq, dwork, delay);
+}
+
+/**
+ * wdfio_mod_delayed_work() - (re)arm @dwork on wdfio's workqueue
+ * @dwork: the work
+ * @delay: jiffies from now
+ *
+ * Context: Any context.
+ */
+void wdfio_mod_delayed_work(struct delayed_work *dwork, unsigned long delay)
+{
+	mod_delayed_work(wdfio_wq, dwork, delay);
 }

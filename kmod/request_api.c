@@ -38,7 +38,7 @@ NTSTATUS WdfRequestCreate(PWDF_OBJECT_ATTRIBUTES RequestAttributes,
 			wdfio_misuse("invalid WDFIOTARGET %p", IoTarget);
 			return STATUS_INVALID_HANDLE;
 		}
-		if (!wdfio_target_dev(t))
+		if (!READ_ONCE(t->open))
 			return STATUS_INVALID_DEVICE_STATE;
 	}
 	status = wdfio_request_create(RequestAttributes, &req);
@@ -303,7 +303,7 @@ NTSTATUS WdfRequestChangeTarget(WDFREQUEST Request, WDFIOTARGET IoTarget)
 		return STATUS_INVALID_DEVICE_STATE;
 	}
 	wdfio_request_unformat(req);
-	if (!wdfio_target_dev(t))
+	if (!READ_ONCE(t->open))
 		return STATUS_INVALID_DEVICE_STATE;
 	return STATUS_SUCCESS;
 }

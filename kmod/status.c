@@ -7,6 +7,7 @@
 #include "wdfio.h"
 
 #include <linux/errno.h>
+#include <linux/export.h>
 
 /* Indexed by blk_status_t; zero entries mean "not a 6.1 status". */
 static const NTSTATUS wdfio_blk_table[] = {
@@ -91,4 +92,103 @@ NTSTATUS wdfio_ntstatus_from_errno(int err)
 	default:
 		return STATUS_UNSUCCESSFUL;
 	}
+}
+
+/**
+ * struct wdfio_urb_status - one row of the urb status table
+ * @err: urb->status in a completion handler (0 or a negative errno)
+ * @status: the request's NTSTATUS
+ * @usbd: the request's USBD_STATUS
+ */
+struct wdfio_urb_status {
+	int err;
+	NTSTATUS status;
+	USBD_STATUS usbd;
+};
+
+/*
+ * urb->status → (NTSTATUS, USBD_STATUS); README "USB", docs/semantics.md.
+ * Stalls keep STALL_PID (not INVALID_PIPE_HANDLE) so that a ported driver's
+ * "reset the pipe on a stall" logic still works; a device that is gone is
+ * STATUS_NO_SUCH_DEVICE, what Windows reports after a surprise removal.
+ */
+static const struct wdfio_urb_status wdfio_urb_table[] = {
+	{ 0,		STATUS_SUCCESS,		USBD_STATUS_SUCCESS },
+	{ -ENOENT,	STATUS_CANCELLED,	USBD_STATUS_CANCELED },
+	{ -ECONNRESET,	STATUS_CANCELLED,	USBD_STATUS_CANCELED },
+	{ -EPIPE,	STATUS_UNSUCCESSFUL,	USBD_STATUS_STALL_PID },
+	{ -EPROTO,	STATUS_UNSUCCESSFUL,	USBD_STATUS_BTSTUFF },
+	{ -EILSEQ,	STATUS_UNSUCCESSFUL,	USBD_STATUS_CRC },
+	{ -ETIME,	STATUS_UNSUCCESSFUL,	USBD_STATUS_DEV_NOT_RESPONDING },
+	{ -EOVERFLOW,	STATUS_UNSUCCESSFUL,	USBD_STATUS_BABBLE_DETECTED },
+	{ -EREMOTEIO,	STATUS_UNSUCCESSFUL,	USBD_STATUS_ERROR_SHORT_TRANSFER },
+	{ -ECOMM,	STATUS_UNSUCCESSFUL,	USBD_STATUS_BUFFER_OVERRUN },
+	{ -ENOSR,	STATUS_UNSUCCESSFUL,	USBD_STATUS_BUFFER_UNDERRUN },
+	{ -ENODEV,	STATUS_NO_SUCH_DEVICE,	USBD_STATUS_DEVICE_GONE },
+	{ -ESHUTDOWN,	STATUS_NO_SUCH_DEVICE,	USBD_STATUS_DEVICE_GONE },
+	{ -ETIMEDOUT,	STATUS_IO_TIMEOUT,	USBD_STATUS_TIMEOUT },
+	{ -ENOMEM,	STATUS_INSUFFICIENT_RESOURCES, USBD_STATUS_INSUFFICIENT_RESOURCES },
+	{ -ENOSPC,	STATUS_INSUFFICIENT_RESOURCES, USBD_STATUS_NO_BANDWIDTH },
+	{ -EINVAL,	STATUS_INVALID_PARAMETER, USBD_STATUS_INVALID_PARAMETER },
+	{ -EMSGSIZE,	STATUS_INVALID_PARAMETER, USBD_STATUS_INVALID_PARAMETER },
+	{ -EXDEV,	STATUS_UNSUCCESSFUL,	USBD_STATUS_ISOCH_REQUEST_FAILED },
+	{ -EHOSTUNREACH, STATUS_DEVICE_NOT_READY, USBD_STATUS_NOT_ACCESSED },
+};
+
+/**
+ * wdfio_usb_status_from_urb() - NTSTATUS and USBD_STATUS of an urb status
+ * @UrbStatus: urb->status as a completion handler sees it
+ * @UsbdStatus: receives the USBD_STATUS
+ *
+ * The one translation table of the USB backend (README, "USB").
+ *
+ * Context: Any context.
+ * Return: the NTSTATUS; STATUS_UNSUCCESSFUL with USBD_STATUS_INTERNAL_HC_ERROR
+ * for a value the table does not know.
+ */
+NTSTATUS wdfio_usb_status_from_urb(int UrbStatus, PLONG UsbdStatus)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(wdfio_urb_table); i++) {
+		if (wdfio_urb_table[i].err == UrbStatus) {
+			*UsbdStatus = wdfio_urb_table[i].usbd;
+			return wdfio_urb_table[i].status;
+		}
+	}
+	*UsbdStatus = USBD_STATUS_INTERNAL_HC_ERROR;
+	return STATUS_UNSUCCESSFUL;
+}
+EXPORT_SYMBOL_GPL(wdfio_usb_status_from_urb);
+
+/**
+ * wdfio_usb_status_from_submit() - status of an urb usb_submit_urb() refused
+ * @err: usb_submit_urb()'s return value
+ * @usbd: receives the USBD_STATUS
+ *
+ * A few errnos mean something else at submission than in a completion:
+ * -ENOENT (endpoint disabled: the interface is going away) and -ENODEV are a
+ * device that is gone, -EPERM an urb being killed (a cancel).
+ *
+ * Context: Any context.
+ * Return: the NTSTATUS.
+ */
+NTSTATUS wdfio_usb_status_from_submit(int err, USBD_STATUS *usbd)
+{
+	switch (err) {
+	case -ENOENT:
+		err = -ENODEV;
+		break;
+	case -EPERM:
+		err = -ENOENT;
+		break;
+	case -EBUSY:
+	case -ENOEXEC:
+	case -EBADR:
+		err = -EINVAL;
+		break;
+	default:
+		break;
+	}
+	return wdfio_usb_status_from_urb(err, usbd);
 }

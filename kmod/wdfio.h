@@ -27,6 +27,10 @@
 
 #include <ntddk.h>
 #include <wdf.h>
+#include <wdfusb.h>
+
+struct module;
+struct urb;
 
 extern bool wdfio_verifier;
 
@@ -67,6 +71,7 @@ enum wdfio_obj_type {
 	WDFIO_OBJ_MEMORY = 1,
 	WDFIO_OBJ_REQUEST,
 	WDFIO_OBJ_IOTARGET,
+	WDFIO_OBJ_USB_INTERFACE,
 	WDFIO_OBJ_DRIVER,	/* queue.h: the receiving side */
 	WDFIO_OBJ_DEVICE,
 	WDFIO_OBJ_QUEUE,
@@ -284,9 +289,22 @@ void wdfio_dev_put(struct wdfio_dev *dev);
 /* ------------------------------------------------------------------ */
 /* Targets (iotarget.c)                                                */
 
+/* What is behind a target. USB targets are subclasses (wdfio_usb.h). */
+enum wdfio_target_kind {
+	WDFIO_TARGET_BLOCK,	/* WdfIoTargetCreate: a block device */
+	WDFIO_TARGET_USB_DEVICE,	/* a WDFUSBDEVICE (its default pipe) */
+	WDFIO_TARGET_USB_PIPE,	/* a WDFUSBPIPE */
+};
+
+struct wdfio_usb_reader;
+
 /**
- * struct wdfio_target - a WDFIOTARGET over a block device
+ * struct wdfio_target - a WDFIOTARGET over a block device or a USB device/pipe
  * @obj: object header
+ * @kind: what is behind the target
+ * @open: requests may be formatted and sent (a block device is open, a USB
+ *	target was created and not closed); under @lock
+ * @reader: a USB pipe's continuous reader, or NULL
  * @lock: protects @state, @sent, @pended, @inflight, @sent_count and @dev;
  *	taken with irqsave (sends and completions run in any context). Lock
  *	order: a target's lock before a request's.
@@ -311,6 +329,9 @@ void wdfio_dev_put(struct wdfio_dev *dev);
  */
 struct wdfio_target {
 	struct wdfio_object obj;
+	enum wdfio_target_kind kind;
+	bool open;
+	struct wdfio_usb_reader *reader;
 
 	spinlock_t lock;		/* see the kernel-doc above */
 	WDF_IO_TARGET_STATE state;
@@ -356,7 +377,17 @@ enum wdfio_op {
 	WDFIO_OP_READ,
 	WDFIO_OP_WRITE,
 	WDFIO_OP_IOCTL,
+	WDFIO_OP_USB_READ,	/* bulk/interrupt IN */
+	WDFIO_OP_USB_WRITE,	/* bulk/interrupt OUT */
+	WDFIO_OP_USB_CONTROL,	/* control transfer on the default pipe */
+	WDFIO_OP_USB_RESET,	/* clear a pipe's halt */
+	WDFIO_OP_USB_ABORT,	/* cancel a pipe's transfers */
 };
+
+static inline bool wdfio_op_is_usb(enum wdfio_op op)
+{
+	return op >= WDFIO_OP_USB_READ;
+}
 
 /**
  * struct wdfio_format - what a Format DDI bound to the request
@@ -367,6 +398,7 @@ enum wdfio_op {
  * @ioctl: IOCTL code
  * @in: IOCTL input buffer
  * @out: IOCTL output buffer
+ * @setup: setup packet of a USB control transfer (wLength set)
  */
 struct wdfio_format {
 	enum wdfio_op op;
@@ -376,6 +408,7 @@ struct wdfio_format {
 	ULONG ioctl;
 	struct wdfio_buf in;
 	struct wdfio_buf out;
+	WDF_USB_CONTROL_SETUP_PACKET setup;
 };
 
 struct wdfio_bio_io;
@@ -396,6 +429,12 @@ enum {
 	WDFIO_RQF_ABORT,	/* cancelled before the backend published I/O */
 	WDFIO_RQF_SWEPT,	/* visited by a Stop/Purge/Close cancel sweep */
 	WDFIO_RQF_COUNTED,	/* counted in the target's sent_count */
+	/*
+	 * Fail the send instead of pending it on a stopped target (KMDF's
+	 * internal FAIL_ON_PEND, for continuous readers). Set by the sender
+	 * before the send, kept across sends.
+	 */
+	WDFIO_RQF_FAIL_ON_PEND,
 	WDFIO_RQF_IO_DONE,	/* the backend reported: a timeout only finishes */
 };
 
@@ -420,6 +459,10 @@ enum {
  * @params: completion params handed to the routine; live in the request
  * @io: the backend's I/O context once published (wdfio_request_publish_io);
  *	a detachable send holds a reference on it
+ * @urb: a USB send's urb once published (wdfio_request_publish_urb); the
+ *	request holds a reference on it until it completes
+ * @usbd: the USBD_STATUS of a USB send, set by the backend before it reports
+ * @usb_params: what Params->Parameters.Usb.Completion points to
  * @timeout_work: the send's timeout; embedded, so a timed send never fails
  *	for lack of memory (WdfRequestAllocateTimer has nothing to do)
  * @deadline: when the timeout of this send expires (monotonic clock)
@@ -448,6 +491,9 @@ struct wdfio_request {
 	struct wdfio_format fmt;
 	WDF_REQUEST_COMPLETION_PARAMS params;
 	struct wdfio_bio_io *io;
+	struct urb *urb;
+	USBD_STATUS usbd;
+	WDF_USB_REQUEST_COMPLETION_PARAMS usb_params;
 	struct delayed_work timeout_work;
 	ktime_t deadline;
 	struct list_head sent_entry;
@@ -490,6 +536,7 @@ void wdfio_request_sweep(struct wdfio_request *req);
 bool wdfio_request_cancel_io(struct wdfio_request *req);
 bool wdfio_request_publish_io(struct wdfio_request *req,
 			      struct wdfio_bio_io *io);
+bool wdfio_request_publish_urb(struct wdfio_request *req, struct urb *urb);
 void wdfio_request_start_io(struct wdfio_request *req);
 void wdfio_request_io_done(struct wdfio_request *req, NTSTATUS status,
 			   ULONG_PTR information);
@@ -505,6 +552,7 @@ NTSTATUS wdfio_bind_format(struct wdfio_target *t, struct wdfio_request *req,
 
 void wdfio_queue_work(struct work_struct *work);
 void wdfio_queue_delayed_work(struct delayed_work *dwork, unsigned long delay);
+void wdfio_mod_delayed_work(struct delayed_work *dwork, unsigned long delay);
 int wdfio_request_init(void);
 void wdfio_request_exit(void);
 
@@ -517,6 +565,17 @@ enum wdfio_admit {
 	WDFIO_ADMIT_PENDED,	/* queued until WdfIoTargetStart */
 };
 
+struct wdfio_target *wdfio_target_alloc(size_t size,
+					PWDF_OBJECT_ATTRIBUTES attr,
+					enum wdfio_target_kind kind,
+					struct module *owner, NTSTATUS *status);
+void wdfio_target_cancel_sent(struct wdfio_target *t, bool all);
+NTSTATUS wdfio_bind_format(struct wdfio_target *t, struct wdfio_request *req,
+			   struct wdfio_format *fmt);
+NTSTATUS wdfio_send_sync(WDFIOTARGET IoTarget, WDFREQUEST Request,
+			 struct wdfio_format *fmt,
+			 PWDF_REQUEST_SEND_OPTIONS options,
+			 PULONG_PTR information);
 NTSTATUS wdfio_target_open(struct wdfio_target *t,
 			   PWDF_IO_TARGET_OPEN_PARAMS params);
 void wdfio_target_close(struct wdfio_target *t, WDF_IO_TARGET_STATE state);
@@ -565,6 +624,17 @@ void wdfio_blk_exit(void);
 
 NTSTATUS wdfio_ntstatus_from_blk(blk_status_t sts);
 NTSTATUS wdfio_ntstatus_from_errno(int err);
+NTSTATUS wdfio_usb_status_from_submit(int err, USBD_STATUS *usbd);
+
+/* USB backend (usb.c, usb_api.c, usb_reader.c): see wdfio_usb.h */
+void wdfio_usb_start(struct wdfio_request *req, gfp_t gfp);
+bool wdfio_usb_cancel(struct wdfio_request *req, struct urb *urb);
+void wdfio_usb_target_dispose(struct wdfio_target *t);
+void wdfio_usb_target_release(struct wdfio_target *t);
+NTSTATUS wdfio_usb_check_format(struct wdfio_target *t,
+				struct wdfio_format *fmt);
+void wdfio_usb_reader_start(struct wdfio_target *t);
+void wdfio_usb_device_pipes_do(struct wdfio_target *t, char what, int action);
 
 /* UTF-16 (UNICODE_STRING) → UTF-8 (unicode.c) */
 char *wdfio_unicode_to_utf8(PCUNICODE_STRING us, gfp_t gfp, NTSTATUS *status);

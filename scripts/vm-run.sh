@@ -7,7 +7,7 @@
 #   scripts/vm-run.sh --mode run|check|bench --kernel default|6.1|6.12|7.2|debug
 #                     [--tests FILTER] [--timeout SECONDS] [--append "ARGS"]
 #
-#   --mode run     load wdfio + wdfio_blkdemo, show what the sample did
+#   --mode run     load wdfio + the samples (blkdemo, usbdemo), show what they did
 #   --mode check   run every static test program of selftests/user in the guest
 #   --mode bench   load wdfio + wdfio_bench, run the programs whose name
 #                  contains "bench" (Debian's kernel only); copy the results

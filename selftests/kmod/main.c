@@ -18,6 +18,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "t_usb.h"
 #include "qdev.h"
 #include "util.h"
 #include "wt_cases.h"
@@ -139,8 +140,14 @@ static int __init wt_init(void)
 	err = wt_util_init();
 	if (err)
 		return err;
+	err = wt_usb_init();
+	if (err) {
+		wt_util_exit();
+		return err;
+	}
 	err = misc_register(&wt_misc);
 	if (err) {
+		wt_usb_exit();
 		wt_util_exit();
 		return err;
 	}
@@ -158,6 +165,7 @@ static void __exit wt_exit(void)
 {
 	wt_qdev_exit();
 	misc_deregister(&wt_misc);
+	wt_usb_exit();
 	wt_util_exit();
 }
 

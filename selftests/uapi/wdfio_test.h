@@ -268,6 +268,38 @@ struct wdfio_test_run {
 	  "100000 sends on 2 CPUs with random timeouts and cancels: exactly-once, statuses, data") \
 	X(storm_stop_start, 900,					\
 	  "25000 sends with timeouts and cancels while the targets are stopped and started") \
+	X(usb_status_table, 60,						\
+	  "urb status -> (NTSTATUS, USBD_STATUS) table; USBD_* macros") \
+	X(usb_enum, 120,						\
+	  "USB device/interface/pipe objects, descriptors, SelectConfig types") \
+	X(usb_control, 120,						\
+	  "control transfers: GET_DESCRIPTOR, GET_STATUS sync and async; protocol stall") \
+	X(usb_loopback_sync, 600,					\
+	  "sync bulk round trips 0 B..64 KiB incl. maxpacket multiples + ZLP, data checked") \
+	X(usb_loopback_async, 600,					\
+	  "async Format+Send bulk round trips with offsets; completion params") \
+	X(usb_babble, 120,						\
+	  "a 100-byte read of a 500-byte packet: babble; the pipe recovers") \
+	X(usb_read_timeout, 120,					\
+	  "read on an empty IN pipe with a timeout: STATUS_IO_TIMEOUT, async and sync") \
+	X(usb_cancel, 120,						\
+	  "cancel of a read in flight; AbortSynchronously cancels the pipe's reads") \
+	X(usb_stall_reset, 120,						\
+	  "SourceSink stall: STATUS_UNSUCCESSFUL + STALL_PID; ResetSynchronously recovers") \
+	X(usb_pipe_states, 120,						\
+	  "Stop/Purge/Start on a pipe; device Stop/Start applies to its pipes") \
+	X(usb_reader_order, 600,					\
+	  "continuous reader: 400 transfers under load, every byte in order, stop/start") \
+	X(usb_reader_failed, 120,					\
+	  "a failing reader calls EvtUsbTargetPipeReadersFailed; TRUE resets and restarts") \
+	X(usb_select_setting, 120,					\
+	  "SelectConfig with setting pairs; SelectSetting by index and by descriptor") \
+	X(usb_reset_port, 120,						\
+	  "ResetPortSynchronously cancels a read in flight; the device works after it") \
+	X(usb_storm, 900,						\
+	  "two threads, two pipes: sends, cancels, timeouts; exactly once, statuses, data") \
+	X(usb_unplug, 300,						\
+	  "unplug with 16 reads in flight + a reader: device-gone statuses (last USB case)") \
 	X(rw_sync_nullb1, 600,						\
 	  "sync read/write round trips on /dev/nullb1 (4096 B blocks, inline completion)") \
 	X(rw_async_nullb1, 600,						\
