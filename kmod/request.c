@@ -828,13 +828,12 @@ void wdfio_request_io_done(struct wdfio_request *req, NTSTATUS status,
 	req->information = information;
 	/*
 	 * A timeout still pending will not run: drop its count for it. One
-	 * that is running either finds nothing left to cancel, or, if it is
-	 * re-arming itself, sees WDFIO_RQF_IO_DONE and takes its own work
-	 * back: whichever cancel_delayed_work() succeeds drops the count.
+	 * that is running drops its own: it finds nothing left to cancel, or
+	 * sees WDFIO_RQF_IO_DONE instead of re-arming itself.
 	 */
 	if (test_bit(WDFIO_RQF_TIMER, &req->rflags)) {
 		set_bit(WDFIO_RQF_IO_DONE, &req->rflags);
-		/* Pairs with the timeout work's re-arm before its test_bit */
+		/* IO_DONE is visible before we look for a pending timeout */
 		smp_mb__after_atomic();
 		if (cancel_delayed_work(&req->timeout_work))
 			atomic_dec(&req->owners);
@@ -983,20 +982,19 @@ static void wdfio_request_timeout(struct work_struct *work)
 
 	/*
 	 * Jiffies ran ahead of the monotonic clock: wait for the rest, unless
-	 * the I/O finished meanwhile (see wdfio_request_io_done()); then the
-	 * count is dropped by whoever takes the re-armed work back.
+	 * the I/O already finished (its cancel_delayed_work() found us running
+	 * and left our count to us). Nothing of @req may be touched once the
+	 * work is re-armed: the I/O may then finish, take the work back, and
+	 * complete and free the request. An I/O that finishes between the test
+	 * and the re-arm completes when the re-armed work runs.
 	 */
 	if (left > 0) {
+		if (test_bit(WDFIO_RQF_IO_DONE, &req->rflags)) {
+			wdfio_request_put_owner(req);
+			return;
+		}
 		wdfio_queue_delayed_work(&req->timeout_work,
 					 wdfio_ns_to_delay(left));
-		/*
-		 * Pairs with wdfio_request_io_done()'s set_bit: see it or
-		 * let it take the re-armed work back.
-		 */
-		smp_mb__after_atomic();
-		if (test_bit(WDFIO_RQF_IO_DONE, &req->rflags) &&
-		    cancel_delayed_work(&req->timeout_work))
-			wdfio_request_put_owner(req);
 		return;
 	}
 	/* We hold the timeout's count: the request cannot complete under us. */
