@@ -167,11 +167,16 @@ static void wdfio_usb_complete(struct urb *urb)
 		ctx->status = status;
 		ctx->actual = urb->actual_length;
 		ctx->since = jiffies;
+		/*
+		 * Queue the work under the lock: the work takes @ctx only
+		 * under it, so the device (and its work item) cannot be
+		 * released before the queueing is done.
+		 */
 		spin_lock_irqsave(&d->suspect_lock, flags);
 		list_add_tail(&ctx->suspect, &d->suspects);
-		spin_unlock_irqrestore(&d->suspect_lock, flags);
 		wdfio_queue_delayed_work(&d->suspect_work,
 					 WDFIO_USB_SUSPECT_POLL);
+		spin_unlock_irqrestore(&d->suspect_lock, flags);
 		return;
 	}
 	wdfio_usb_finish(ctx, status, urb->actual_length);

@@ -773,6 +773,8 @@ NTSTATUS WdfUsbTargetDeviceResetPortSynchronously(WDFUSBDEVICE UsbDevice)
 {
 	struct wdfio_usb_device *d = wdfio_usb_dev_check(UsbDevice);
 	struct wdfio_usb_pipe **pipes;
+	struct usb_interface *intf;
+	struct usb_device *udev;
 	unsigned int n, k;
 	int err;
 
@@ -792,11 +794,19 @@ NTSTATUS WdfUsbTargetDeviceResetPortSynchronously(WDFUSBDEVICE UsbDevice)
 	}
 	kfree(pipes);
 	wdfio_target_cancel_sent(&d->t, true);
-	err = usb_lock_device_for_reset(d->udev, d->intf);
+	/*
+	 * A driver without pre_reset/post_reset is unbound by the reset, and
+	 * its disconnect() deletes @d: use only our own references after it.
+	 */
+	udev = usb_get_dev(d->udev);
+	intf = usb_get_intf(d->intf);
+	err = usb_lock_device_for_reset(udev, intf);
 	if (!err) {
-		err = usb_reset_device(d->udev);
-		usb_unlock_device(d->udev);
+		err = usb_reset_device(udev);
+		usb_unlock_device(udev);
 	}
+	usb_put_intf(intf);
+	usb_put_dev(udev);
 	return wdfio_ntstatus_from_errno(err);
 }
 EXPORT_SYMBOL_GPL(WdfUsbTargetDeviceResetPortSynchronously);
