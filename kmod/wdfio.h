@@ -436,6 +436,13 @@ enum {
 	 */
 	WDFIO_RQF_FAIL_ON_PEND,
 	WDFIO_RQF_IO_DONE,	/* the backend reported: a timeout only finishes */
+	/*
+	 * The sender is between SENT and its target's decision: a
+	 * WdfRequestCancelSentRequest then only sets CANCELED, and the sender
+	 * carries the cancel out once the request is admitted. A send that
+	 * fails admission is thus never seen sent by a canceller.
+	 */
+	WDFIO_RQF_ADMITTING,
 };
 
 /**
@@ -446,7 +453,8 @@ enum {
  * @state: enum wdfio_rq_state
  * @rflags: WDFIO_RQF_* bits
  * @owners: completion ownership (KMDF's completion reference count): one for
- *	the backend (or the pended queue), one for an armed timeout; cancel
+ *	the backend (or the pended queue), one for an armed timeout, one for
+ *	the sender until it has started the I/O; cancel
  *	paths take one only while it is non-zero; whoever drops it to zero
  *	completes the request
  * @status: IoStatus.Status (STATUS_PENDING while sent)

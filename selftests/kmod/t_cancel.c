@@ -12,6 +12,7 @@
 
 #include "util.h"
 #include "wt_cases.h"
+#include "../../kmod/hook.h"
 
 #define WT_CN_LEN	SZ_4K
 #define WT_CN_OFF	SZ_1M
@@ -432,5 +433,132 @@ out:
 	wt_cn_teardown(t, c);
 	if (!t->wedged)
 		kfree(ch);
+	return 0;
+}
+
+/**
+ * struct wt_cn_hook - a cancel made while the sender is being admitted
+ * @request: the request to cancel (others pass by)
+ * @calls: times the hook saw @request
+ * @ret: what WdfRequestCancelSentRequest returned there
+ */
+struct wt_cn_hook {
+	WDFREQUEST request;
+	atomic_t calls;
+	BOOLEAN ret;
+};
+
+static bool wt_cn_reuse(struct wt *t, struct wt_cn *c, unsigned int i)
+{
+	WDF_REQUEST_REUSE_PARAMS reuse;
+
+	WDF_REQUEST_REUSE_PARAMS_INIT(&reuse, WDF_REQUEST_REUSE_NO_FLAGS,
+				      STATUS_SUCCESS);
+	return T_STATUS(t, STATUS_SUCCESS,
+			WdfRequestReuse(c->request[i], &reuse));
+}
+
+/*
+ * Runs on the sender's thread between SENT and the target's decision: the
+ * exact moment another CPU's cancel would hit the race.
+ */
+static void wt_cn_admit_hook(WDFREQUEST request, void *ctx)
+{
+	struct wt_cn_hook *h = ctx;
+
+	if (request != h->request)
+		return;
+	atomic_inc(&h->calls);
+	h->ret = wt_cancel_ref(request);
+}
+
+/* Arm the hook on request 0, format it as a read and send it. */
+static bool wt_cn_hooked_send(struct wt *t, struct wt_cn *c,
+			      struct wt_cn_hook *h, bool *sent)
+{
+	int err;
+
+	if (!wt_cn_reuse(t, c, 0) || !wt_cn_format(t, c, 0, false))
+		return false;
+	memset(c->b[0].data, WT_POISON_BYTE, WT_CN_LEN);
+	h->request = c->request[0];
+	atomic_set(&h->calls, 0);
+	h->ret = TRUE;
+	err = wdfio_hook_set(WDFIO_HOOK_ADMIT, wt_cn_admit_hook, h);
+	if (!T_EQ(t, 0, err))
+		return false;
+	*sent = WdfRequestSend(c->request[0], c->target,
+			       WDF_NO_SEND_OPTIONS);
+	wdfio_hook_clear(WDFIO_HOOK_ADMIT);
+	return T_EQ(t, 1, atomic_read(&h->calls));
+}
+
+int wt_cancel_admit_race(struct wt *t)
+{
+	struct wt_cn *c = wt_cn_setup(t);
+	struct wt_cn_hook h = {};
+	struct wdfio_tb_stats before, st;
+	u32 seed = wt_next_seed();
+	bool sent;
+
+	if (!wt_cn_ready(t, c))
+		goto out;
+	if (!wt_raw_fill(t, &c->bdev, WT_CN_OFF, WT_CN_LEN, seed))
+		goto out;
+
+	wt_set_where(t, "cancel while a send to a purged target is admitted");
+	WdfIoTargetPurge(c->target, WdfIoTargetPurgeIoAndWait);
+	if (!wt_cn_hooked_send(t, c, &h, &sent))
+		goto out;
+	/* The send never happened: nothing was there to cancel. */
+	T_TRUE(t, !h.ret, "cancel of a send that fails admission returned TRUE");
+	T_TRUE(t, !sent, "send to a purged target returned TRUE");
+	T_STATUS(t, STATUS_INVALID_DEVICE_STATE,
+		 WdfRequestGetStatus(c->request[0]));
+	T_EQ(t, 0, atomic_read(&c->tio[0].io.calls));
+
+	wt_set_where(t, "cancel while a send to a stopped target is admitted");
+	T_STATUS(t, STATUS_SUCCESS, WdfIoTargetStart(c->target));
+	WdfIoTargetStop(c->target, WdfIoTargetLeaveSentIoPending);
+	if (!wt_cn_hooked_send(t, c, &h, &sent))
+		goto out;
+	/* Like IoCancelIrp on an IRP without a cancel routine yet: FALSE... */
+	T_TRUE(t, !h.ret, "cancel during admission returned TRUE");
+	T_TRUE(t, sent, "send to a stopped target: 0x%08X",
+	       (u32)WdfRequestGetStatus(c->request[0]));
+	/* ...but the sender carries the cancel out: it ends, never sent. */
+	if (!wt_io_wait(t, &c->tio[0].io))
+		goto out;
+	T_STATUS(t, STATUS_CANCELLED, c->tio[0].io.params.IoStatus.Status);
+	T_EQ(t, 1, atomic_read(&c->tio[0].io.calls));
+
+	wt_set_where(t, "cancel while a send to a started target is admitted");
+	T_STATUS(t, STATUS_SUCCESS, WdfIoTargetStart(c->target));
+	if (!wt_tb_stats(t, &before) || !wt_cn_hooked_send(t, c, &h, &sent))
+		goto out;
+	T_TRUE(t, sent, "send to a started target: 0x%08X",
+	       (u32)WdfRequestGetStatus(c->request[0]));
+	if (!wt_io_wait(t, &c->tio[0].io))
+		goto out;
+	T_STATUS(t, STATUS_CANCELLED, c->tio[0].io.params.IoStatus.Status);
+	T_EQ(t, 0, c->tio[0].io.params.IoStatus.Information);
+	wt_verify_byte(t, c->b[0].data, WT_CN_LEN, WT_POISON_BYTE,
+		       "buffer of the read cancelled in admission");
+	/* Stopped at publication: the device never saw it. */
+	if (wt_tb_stats(t, &st))
+		T_EQ(t, before.bios_seen, st.bios_seen);
+
+	wt_set_where(t, "the same request sent again after reuse");
+	if (!wt_cn_reuse(t, c, 0) || !wt_cn_format(t, c, 0, false) ||
+	    !wt_cn_send(t, c, 0, 0) ||
+	    !wt_io_wait(t, &c->tio[0].io))
+		goto out;
+	T_STATUS(t, STATUS_SUCCESS, c->tio[0].io.params.IoStatus.Status);
+	T_EQ(t, WT_CN_LEN, c->tio[0].io.params.IoStatus.Information);
+	T_EQ(t, 1, atomic_read(&c->tio[0].io.calls));
+	wt_verify(t, c->b[0].data, WT_CN_LEN, WT_CN_OFF, seed, "read back");
+out:
+	wdfio_hook_clear(WDFIO_HOOK_ADMIT);
+	wt_cn_teardown(t, c);
 	return 0;
 }
