@@ -820,8 +820,14 @@ static void wdfio_request_complete(struct wdfio_request *req)
 	}
 	if (sync)
 		complete(&sync->done);
-	wdfio_target_io_done(t, counted);
+	/*
+	 * The send's reference before the target's counts: if it is the last,
+	 * the driver's cleanup and destroy callbacks run now, while the pin on
+	 * the driver's module is held and before Close or Stop can return.
+	 * @t stays alive on the send's reference, dropped by io_done.
+	 */
 	wdfio_object_put(&req->obj);
+	wdfio_target_io_done(t, counted);
 }
 
 /* Drop one completion-ownership count; the last one completes. */
