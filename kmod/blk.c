@@ -66,14 +66,18 @@
  * @nr_bounce: number of @bounce pages
  * @inline_bounce: storage for @bounce when few pages are needed
  * @pending: bios not ended yet, plus one while the sender builds them
+ * @refs: holders of a detachable context: its bios (until @pending ends),
+ *	the request (from publication to its completion) and a canceller
+ *	looking at it; the last one frees it (wdfio_io_release)
  * @status: the first error of any of the bios
  * @bio: the first bio; must be last (the bio_set's front pad ends here).
  *	Its memory holds the context, so it is put only when @pending ends;
- *	a detachable request holds a reference on it (bio_get).
+ *	a detachable send counts its holders in @refs.
  */
 struct wdfio_bio_io {
 	struct wdfio_request *req;
 	atomic_t pending;
+	refcount_t refs;
 	blk_status_t status;
 	struct wdfio_dev *dev;
 	bool detachable;
@@ -92,7 +96,9 @@ static struct bio_set wdfio_extra_bs;	/* further bios of a send */
 
 /*
  * Detachable I/O contexts alive (those may outlive their request and target);
- * module exit waits for 0. Others end before their request completes.
+ * module exit waits for 0, then destroys the bio_sets. A context leaves this
+ * count only after its memory went back to its bio_set. Others end before
+ * their request completes.
  */
 static atomic_t wdfio_ios = ATOMIC_INIT(0);
 static DECLARE_WAIT_QUEUE_HEAD(wdfio_ios_wq);
@@ -341,12 +347,25 @@ static void wdfio_bounce_copy(struct wdfio_bio_io *io, bool to_bounce)
 /* ------------------------------------------------------------------ */
 /* I/O contexts                                                        */
 
+/* The bios are done with the buffers and the device. */
 static void wdfio_io_finish(struct wdfio_bio_io *io)
 {
 	wdfio_bounce_free(io);
-	if (!io->detachable)
+	if (io->detachable)
+		wdfio_dev_put(io->dev);
+}
+
+/* Drop a reference on an I/O context; the last one frees it. */
+static void wdfio_io_release(struct wdfio_bio_io *io)
+{
+	if (!io->detachable) {
+		bio_put(&io->bio);
 		return;
-	wdfio_dev_put(io->dev);
+	}
+	if (!refcount_dec_and_test(&io->refs))
+		return;
+	bio_put(&io->bio);
+	/* Only now: module exit destroys the bio_sets once this is 0. */
 	if (atomic_dec_and_test(&wdfio_ios))
 		wake_up_all(&wdfio_ios_wq);
 }
@@ -378,7 +397,7 @@ static void wdfio_blk_io_end(struct wdfio_bio_io *io)
 	if (req && !io->detachable && !req->io_cache)
 		req->io_cache = io;
 	else
-		bio_put(&io->bio);
+		wdfio_io_release(io);
 	if (req)
 		wdfio_request_io_done(req, wdfio_ntstatus_from_blk(sts),
 				      sts ? 0 : len);
@@ -451,6 +470,7 @@ static struct wdfio_bio_io *wdfio_io_alloc(struct wdfio_request *req,
 	io->bounce = NULL;
 	io->nr_bounce = 0;
 	if (detachable) {
+		refcount_set(&io->refs, 1);
 		wdfio_dev_get(dev);
 		atomic_inc(&wdfio_ios);
 	}
@@ -461,7 +481,7 @@ static struct wdfio_bio_io *wdfio_io_alloc(struct wdfio_request *req,
 static void wdfio_io_discard(struct wdfio_bio_io *io)
 {
 	wdfio_io_finish(io);
-	bio_put(&io->bio);
+	wdfio_io_release(io);
 }
 
 /*
@@ -472,11 +492,11 @@ static void wdfio_io_discard(struct wdfio_bio_io *io)
 static bool wdfio_io_publish(struct wdfio_bio_io *io, struct wdfio_request *req)
 {
 	if (io->detachable)
-		bio_get(&io->bio);
+		refcount_inc(&io->refs);
 	if (wdfio_request_publish_io(req, io))
 		return true;
 	if (io->detachable)
-		bio_put(&io->bio);
+		wdfio_io_release(io);
 	return false;
 }
 
@@ -505,12 +525,12 @@ bool wdfio_blk_detach(struct wdfio_bio_io *io, struct wdfio_request *req)
 /* References a detachable request holds on its I/O context. Any context. */
 void wdfio_blk_io_get(struct wdfio_bio_io *io)
 {
-	bio_get(&io->bio);
+	refcount_inc(&io->refs);
 }
 
 void wdfio_blk_io_put(struct wdfio_bio_io *io)
 {
-	bio_put(&io->bio);
+	wdfio_io_release(io);
 }
 
 /**
