@@ -529,11 +529,12 @@ static NTSTATUS wdfio_request_submit(struct wdfio_request *req,
 		return status;
 	}
 	/*
-	 * Pairs with wdfio_request_cancel(): it sets CANCELED, then looks at
-	 * ADMITTING. Either it sees ADMITTING clear and cancels itself, or we
-	 * see CANCELED here (or both: cancelling twice is harmless).
+	 * wdfio_request_cancel() sets CANCELED, then looks at ADMITTING.
+	 * Either it sees ADMITTING clear and cancels itself, or we see
+	 * CANCELED here (or both: cancelling twice is harmless).
 	 */
 	clear_bit(WDFIO_RQF_ADMITTING, &req->rflags);
+	/* ADMITTING is clear before we read CANCELED; pairs with the cancel */
 	smp_mb__after_atomic();
 	if (test_bit(WDFIO_RQF_CANCELED, &req->rflags))
 		wdfio_request_cancel_io(req);

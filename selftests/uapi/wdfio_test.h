@@ -217,7 +217,7 @@ struct wdfio_test_run {
 	X(cancel_from_routine, 120,					\
 	  "A's completion routine cancels held timed B: B STATUS_CANCELLED") \
 	X(cancel_admit_race, 60,					\
-	  "cancel while a send is admitted: purged FALSE/not sent, stopped and started CANCELLED, reuse OK") \
+	  "cancel during admission: purged not sent, stopped/started CANCELLED") \
 	X(state_stop_leave, 120,					\
 	  "Stop(LeaveSentIoPending) with I/O in flight and pended; Start sends") \
 	X(state_stop_wait, 120,						\
