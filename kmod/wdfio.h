@@ -476,10 +476,11 @@ enum {
  * @deadline: when the timeout of this send expires (monotonic clock)
  * @sent_entry: on @send_target's sent or pended list
  * @submit_node: on a per-CPU deferred submission list
- * @io_cache: the I/O context (and first bio) of the last send, kept for the
- *	next one when that send was not detachable: a reused request sends
- *	without allocating. Touched only by the backend between a send and
- *	its completion, and freed with the request.
+ * @io_cache: the I/O context (first bio, inline bounce pages) of the last
+ *	send, kept for the next one when its bios ended before the request
+ *	completed (a detached timed send leaves it behind): a reused request
+ *	sends without allocating. Touched only by the backend between a send
+ *	and its completion, and freed with the request.
  * @qr: the presented part (queue.h) of a request a queue presented, NULL
  *	for a driver-created request; set at creation, never changes
  */
