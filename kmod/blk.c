@@ -18,10 +18,12 @@
  * alignment and logical block size. Anything else (misaligned, module data,
  * ...) is bounced through pages wdfio allocates, never handed over misaligned.
  *
- * The context of a send that is not detachable is kept by its request for
- * the next send (struct wdfio_request.io_cache): its bio is reset and reused
- * when it has room for the next transfer's segments, so a request that is
- * reused (WdfRequestReuse, reformat, resend) sends without allocating.
+ * The context of a send whose bios ended before its request completed is
+ * kept by the request for the next send (struct wdfio_request.io_cache),
+ * with up to WDFIO_INLINE_BOUNCE bounce pages: its bio is reset and reused
+ * when it has room for the next transfer's segments and the send is of the
+ * same kind (timed or not), so a request that is reused (WdfRequestReuse,
+ * reformat, resend) sends without allocating, with a timeout too.
  *
  * A timed send is detachable: a timeout or cancel completes it to its owner
  * at once, while its bios go on (a bio cannot be recalled). Its data then
@@ -63,17 +65,23 @@
  * @read: a read
  * @vmap: @src is vmalloc memory (flush/invalidate around the I/O)
  * @bounce: bounce pages, or NULL when @src is used in place
- * @nr_bounce: number of @bounce pages
+ * @nr_bounce: number of @bounce pages (may exceed what @len needs)
+ * @nr_kept: while @bounce is NULL, pages in @inline_bounce kept from the
+ *	context's last send for its next one (a context cached in its request)
  * @inline_bounce: storage for @bounce when few pages are needed
  * @pending: bios not ended yet, plus one while the sender builds them
+ * @refs: holders of a detachable context: its bios (until @pending ends),
+ *	the request (from publication to its completion) and a canceller
+ *	looking at it; the last one frees it (wdfio_io_release)
  * @status: the first error of any of the bios
  * @bio: the first bio; must be last (the bio_set's front pad ends here).
  *	Its memory holds the context, so it is put only when @pending ends;
- *	a detachable request holds a reference on it (bio_get).
+ *	a detachable send counts its holders in @refs.
  */
 struct wdfio_bio_io {
 	struct wdfio_request *req;
 	atomic_t pending;
+	refcount_t refs;
 	blk_status_t status;
 	struct wdfio_dev *dev;
 	bool detachable;
@@ -83,6 +91,7 @@ struct wdfio_bio_io {
 	bool vmap;
 	struct page **bounce;
 	unsigned int nr_bounce;
+	unsigned int nr_kept;
 	struct page *inline_bounce[WDFIO_INLINE_BOUNCE];
 	struct bio bio;
 };
@@ -92,7 +101,9 @@ static struct bio_set wdfio_extra_bs;	/* further bios of a send */
 
 /*
  * Detachable I/O contexts alive (those may outlive their request and target);
- * module exit waits for 0. Others end before their request completes.
+ * module exit waits for 0, then destroys the bio_sets. A context leaves this
+ * count only after its memory went back to its bio_set. Others end before
+ * their request completes.
  */
 static atomic_t wdfio_ios = ATOMIC_INIT(0);
 static DECLARE_WAIT_QUEUE_HEAD(wdfio_ios_wq);
@@ -288,37 +299,58 @@ static void wdfio_bio_add_range(struct wdfio_bio_io *io, struct bio *bio,
 /* ------------------------------------------------------------------ */
 /* Bounce pages                                                        */
 
+/* Free the pages kept for the next send; any context. */
+static void wdfio_kept_free(struct wdfio_bio_io *io)
+{
+	while (io->nr_kept)
+		__free_page(io->inline_bounce[--io->nr_kept]);
+}
+
 static bool wdfio_bounce_alloc(struct wdfio_bio_io *io, size_t len, gfp_t gfp)
 {
 	unsigned int i, n = DIV_ROUND_UP(len, PAGE_SIZE);
 
-	io->bounce = io->inline_bounce;
 	if (n > WDFIO_INLINE_BOUNCE) {
+		wdfio_kept_free(io);
 		io->bounce = kmalloc_array(n, sizeof(*io->bounce), gfp);
 		if (!io->bounce)
 			return false;
+		i = 0;
+	} else {
+		/* The pages of the context's last send come first. */
+		io->bounce = io->inline_bounce;
+		i = io->nr_kept;
+		io->nr_kept = 0;
 	}
-	for (i = 0; i < n; i++) {
+	for (; i < n; i++) {
 		io->bounce[i] = alloc_page(gfp);
 		if (!io->bounce[i])
 			break;
 	}
 	io->nr_bounce = i;
-	return i == n;
+	return i >= n;
 }
 
-/* Free bounce pages; any context (pages and kmalloc can be freed anywhere). */
-static void wdfio_bounce_free(struct wdfio_bio_io *io)
+/*
+ * Done with the bounce pages: free them, or with @keep leave inline ones to
+ * the context's next send. Any context (pages and kmalloc free anywhere).
+ */
+static void wdfio_bounce_free(struct wdfio_bio_io *io, bool keep)
 {
 	unsigned int i;
 
 	if (!io->bounce)
 		return;
-	for (i = 0; i < io->nr_bounce; i++)
-		__free_page(io->bounce[i]);
-	if (io->bounce != io->inline_bounce)
-		kfree(io->bounce);
+	if (keep && io->bounce == io->inline_bounce) {
+		io->nr_kept = io->nr_bounce;
+	} else {
+		for (i = 0; i < io->nr_bounce; i++)
+			__free_page(io->bounce[i]);
+		if (io->bounce != io->inline_bounce)
+			kfree(io->bounce);
+	}
 	io->bounce = NULL;
+	io->nr_bounce = 0;
 }
 
 static void wdfio_bounce_copy(struct wdfio_bio_io *io, bool to_bounce)
@@ -341,14 +373,34 @@ static void wdfio_bounce_copy(struct wdfio_bio_io *io, bool to_bounce)
 /* ------------------------------------------------------------------ */
 /* I/O contexts                                                        */
 
-static void wdfio_io_finish(struct wdfio_bio_io *io)
+/* The bios are done with the buffers and the device; @keep: see io_end. */
+static void wdfio_io_finish(struct wdfio_bio_io *io, bool keep)
 {
-	wdfio_bounce_free(io);
-	if (!io->detachable)
+	wdfio_bounce_free(io, keep);
+	if (io->detachable)
+		wdfio_dev_put(io->dev);
+}
+
+/* Drop a reference on an I/O context; the last one frees it. */
+static void wdfio_io_release(struct wdfio_bio_io *io)
+{
+	if (!io->detachable) {
+		bio_put(&io->bio);
 		return;
-	wdfio_dev_put(io->dev);
+	}
+	if (!refcount_dec_and_test(&io->refs))
+		return;
+	bio_put(&io->bio);
+	/* Only now: module exit destroys the bio_sets once this is 0. */
 	if (atomic_dec_and_test(&wdfio_ios))
 		wake_up_all(&wdfio_ios_wq);
+}
+
+/* Drop the context a request kept, with the pages it kept. */
+static void wdfio_io_drop_cached(struct wdfio_bio_io *io)
+{
+	wdfio_kept_free(io);
+	wdfio_io_release(io);
 }
 
 /* The last bio of a send has ended: report it, unless it was detached. */
@@ -362,6 +414,14 @@ static void wdfio_blk_io_end(struct wdfio_bio_io *io)
 						     io->req;
 	blk_status_t sts = io->status;
 	size_t len = io->len;
+	/*
+	 * Keep the context (and its bounce pages) for the request's next
+	 * send. Only the backend touches io_cache while the request is sent,
+	 * and the request cannot go before wdfio_request_io_done(); a timed
+	 * send that was not detached keeps it too: its request holds the
+	 * other reference until it completes.
+	 */
+	bool keep = req && !req->io_cache;
 
 	if (req && !sts && io->read && len) {
 		if (io->bounce)
@@ -369,16 +429,11 @@ static void wdfio_blk_io_end(struct wdfio_bio_io *io)
 		else if (io->vmap)
 			invalidate_kernel_vmap_range(io->src, len);
 	}
-	wdfio_io_finish(io);
-	/*
-	 * Keep the context for the request's next send. Only the backend
-	 * touches io_cache while the request is sent, and the request cannot
-	 * go before wdfio_request_io_done().
-	 */
-	if (req && !io->detachable && !req->io_cache)
+	wdfio_io_finish(io, keep);
+	if (keep)
 		req->io_cache = io;
 	else
-		bio_put(&io->bio);
+		wdfio_io_release(io);
 	if (req)
 		wdfio_request_io_done(req, wdfio_ntstatus_from_blk(sts),
 				      sts ? 0 : len);
@@ -417,26 +472,30 @@ static struct wdfio_bio_io *wdfio_io_alloc(struct wdfio_request *req,
 					   unsigned int nr_vecs, blk_opf_t opf,
 					   gfp_t gfp)
 {
-	/* A detachable send may outlive its request: never the cached one. */
-	struct wdfio_bio_io *io = detachable ? NULL : req->io_cache;
+	struct wdfio_bio_io *io = req->io_cache;
+	bool fresh;
 	struct bio *bio;
 
+	/* A cached context is reused by a send of the same kind. */
 	if (io) {
 		req->io_cache = NULL;
-		if (io->bio.bi_max_vecs < nr_vecs) {
-			bio_put(&io->bio);
+		if (io->bio.bi_max_vecs < nr_vecs ||
+		    io->detachable != detachable) {
+			wdfio_io_drop_cached(io);
 			io = NULL;
 		} else {
 			bio_reset(&io->bio, dev->bdev, opf);
 		}
 	}
-	if (!io) {
+	fresh = !io;
+	if (fresh) {
 		/* GFP_NOIO waits on the mempool rather than failing. */
 		bio = bio_alloc_bioset(dev->bdev, nr_vecs, opf, gfp,
 				       &wdfio_io_bs);
 		if (!bio)
 			return NULL;
 		io = container_of(bio, struct wdfio_bio_io, bio);
+		io->nr_kept = 0;
 	}
 	/* The front pad is not initialised by the bio_set. */
 	io->req = req;
@@ -451,8 +510,12 @@ static struct wdfio_bio_io *wdfio_io_alloc(struct wdfio_request *req,
 	io->bounce = NULL;
 	io->nr_bounce = 0;
 	if (detachable) {
+		/* A reused one still has its count and its only reference. */
+		if (fresh) {
+			refcount_set(&io->refs, 1);
+			atomic_inc(&wdfio_ios);
+		}
 		wdfio_dev_get(dev);
-		atomic_inc(&wdfio_ios);
 	}
 	return io;
 }
@@ -460,8 +523,9 @@ static struct wdfio_bio_io *wdfio_io_alloc(struct wdfio_request *req,
 /* Drop an I/O context whose bios were never submitted. */
 static void wdfio_io_discard(struct wdfio_bio_io *io)
 {
-	wdfio_io_finish(io);
-	bio_put(&io->bio);
+	wdfio_io_finish(io, false);
+	wdfio_kept_free(io);
+	wdfio_io_release(io);
 }
 
 /*
@@ -472,11 +536,11 @@ static void wdfio_io_discard(struct wdfio_bio_io *io)
 static bool wdfio_io_publish(struct wdfio_bio_io *io, struct wdfio_request *req)
 {
 	if (io->detachable)
-		bio_get(&io->bio);
+		refcount_inc(&io->refs);
 	if (wdfio_request_publish_io(req, io))
 		return true;
 	if (io->detachable)
-		bio_put(&io->bio);
+		wdfio_io_release(io);
 	return false;
 }
 
@@ -505,12 +569,12 @@ bool wdfio_blk_detach(struct wdfio_bio_io *io, struct wdfio_request *req)
 /* References a detachable request holds on its I/O context. Any context. */
 void wdfio_blk_io_get(struct wdfio_bio_io *io)
 {
-	bio_get(&io->bio);
+	refcount_inc(&io->refs);
 }
 
 void wdfio_blk_io_put(struct wdfio_bio_io *io)
 {
-	bio_put(&io->bio);
+	wdfio_io_release(io);
 }
 
 /**
@@ -525,7 +589,7 @@ void wdfio_blk_io_cache_free(struct wdfio_request *req)
 
 	req->io_cache = NULL;
 	if (io)
-		bio_put(&io->bio);
+		wdfio_io_drop_cached(io);
 }
 
 static struct bio *wdfio_extra_alloc(struct wdfio_bio_io *io,

@@ -7,7 +7,8 @@
  *
  * A send moves a request to SENT and sets its completion ownership count
  * (@owners): one count for the backend (or, while the target is stopped, for
- * the pended queue) and one for an armed timeout. Exactly one party drops
+ * the pended queue), one for an armed timeout, and one the sender holds
+ * until it has handed the request on. Exactly one party drops
  * the backend's count: the backend's own completion, the dispatcher when the
  * request was cancelled before it reached the device, whoever takes it off
  * the pended queue, or a canceller that detached a bio-backed send. The
@@ -32,6 +33,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include "wdfio.h"
+#include "hook.h"
 
 #include <linux/blkdev.h>
 #include <linux/percpu.h>
@@ -57,6 +59,7 @@ struct wdfio_sync_wait {
 };
 
 static void wdfio_request_timeout(struct work_struct *work);
+static void wdfio_request_put_owner(struct wdfio_request *req);
 
 /* Windows' epoch (1601-01-01 UTC) is this many seconds before Unix's. */
 #define WDFIO_EPOCH_DELTA_SEC	11644473600LL
@@ -443,7 +446,7 @@ void wdfio_request_start_io(struct wdfio_request *req)
 	 BIT(WDFIO_RQF_DETACHABLE) | BIT(WDFIO_RQF_IGNORE_STATE) |	\
 	 BIT(WDFIO_RQF_PENDED) | BIT(WDFIO_RQF_ABORT) |			\
 	 BIT(WDFIO_RQF_SWEPT) | BIT(WDFIO_RQF_COUNTED) |		\
-	 BIT(WDFIO_RQF_IO_DONE))
+	 BIT(WDFIO_RQF_IO_DONE) | BIT(WDFIO_RQF_ADMITTING))
 
 /*
  * Move a formatted request to SENT and hand it to the target and backend.
@@ -500,14 +503,23 @@ static NTSTATUS wdfio_request_submit(struct wdfio_request *req,
 	}
 	if (oflags & WDF_REQUEST_SEND_OPTION_IGNORE_TARGET_STATE)
 		__set_bit(WDFIO_RQF_IGNORE_STATE, &req->rflags);
-	atomic_set(&req->owners, timed ? 2 : 1);
+	__set_bit(WDFIO_RQF_ADMITTING, &req->rflags);
+	/*
+	 * One count more than the send needs, for this thread: once admitted,
+	 * a pended request can be taken off and completed by a Stop or Purge,
+	 * and we still have to look at CANCELED and start the I/O.
+	 */
+	atomic_set(&req->owners, timed ? 3 : 2);
 	spin_unlock_irqrestore(&req->lock, flags);
 
 	/* The send's reference; dropped after the completion routine. */
 	wdfio_object_get(&req->obj);
+	wdfio_hook(WDFIO_HOOK_ADMIT, wdfio_request_handle(req));
 	status = wdfio_target_admit(t, req, timed, delay, &admit);
 	if (!NT_SUCCESS(status)) {
+		/* No canceller took a count: ADMITTING kept them out. */
 		spin_lock_irqsave(&req->lock, flags);
+		clear_bit(WDFIO_RQF_ADMITTING, &req->rflags);
 		req->state = WDFIO_RQ_FORMATTED;
 		req->sync_done = NULL;
 		req->send_target = NULL;
@@ -516,8 +528,19 @@ static NTSTATUS wdfio_request_submit(struct wdfio_request *req,
 		wdfio_object_put(&req->obj);
 		return status;
 	}
+	/*
+	 * wdfio_request_cancel() sets CANCELED, then looks at ADMITTING.
+	 * Either it sees ADMITTING clear and cancels itself, or we see
+	 * CANCELED here (or both: cancelling twice is harmless).
+	 */
+	clear_bit(WDFIO_RQF_ADMITTING, &req->rflags);
+	/* ADMITTING is clear before we read CANCELED; pairs with the cancel */
+	smp_mb__after_atomic();
+	if (test_bit(WDFIO_RQF_CANCELED, &req->rflags))
+		wdfio_request_cancel_io(req);
 	if (admit == WDFIO_ADMIT_SEND)
 		wdfio_request_start_io(req);
+	wdfio_request_put_owner(req);
 	return STATUS_PENDING;
 
 fail_locked:
@@ -798,8 +821,14 @@ static void wdfio_request_complete(struct wdfio_request *req)
 	}
 	if (sync)
 		complete(&sync->done);
-	wdfio_target_io_done(t, counted);
+	/*
+	 * The send's reference before the target's counts: if it is the last,
+	 * the driver's cleanup and destroy callbacks run now, while the pin on
+	 * the driver's module is held and before Close or Stop can return.
+	 * @t stays alive on the send's reference, dropped by io_done.
+	 */
 	wdfio_object_put(&req->obj);
+	wdfio_target_io_done(t, counted);
 }
 
 /* Drop one completion-ownership count; the last one completes. */
@@ -962,7 +991,10 @@ BOOLEAN wdfio_request_cancel(struct wdfio_request *req)
 
 	spin_lock_irqsave(&req->lock, flags);
 	set_bit(WDFIO_RQF_CANCELED, &req->rflags);
+	/* Pairs with the sender's clear of ADMITTING (wdfio_request_submit). */
+	smp_mb__after_atomic();
 	owned = req->state == WDFIO_RQ_SENT &&
+		!test_bit(WDFIO_RQF_ADMITTING, &req->rflags) &&
 		atomic_inc_not_zero(&req->owners);
 	spin_unlock_irqrestore(&req->lock, flags);
 	if (!owned)

@@ -436,6 +436,13 @@ enum {
 	 */
 	WDFIO_RQF_FAIL_ON_PEND,
 	WDFIO_RQF_IO_DONE,	/* the backend reported: a timeout only finishes */
+	/*
+	 * The sender is between SENT and its target's decision: a
+	 * WdfRequestCancelSentRequest then only sets CANCELED, and the sender
+	 * carries the cancel out once the request is admitted. A send that
+	 * fails admission is thus never seen sent by a canceller.
+	 */
+	WDFIO_RQF_ADMITTING,
 };
 
 /**
@@ -446,7 +453,8 @@ enum {
  * @state: enum wdfio_rq_state
  * @rflags: WDFIO_RQF_* bits
  * @owners: completion ownership (KMDF's completion reference count): one for
- *	the backend (or the pended queue), one for an armed timeout; cancel
+ *	the backend (or the pended queue), one for an armed timeout, one for
+ *	the sender until it has started the I/O; cancel
  *	paths take one only while it is non-zero; whoever drops it to zero
  *	completes the request
  * @status: IoStatus.Status (STATUS_PENDING while sent)
@@ -468,10 +476,11 @@ enum {
  * @deadline: when the timeout of this send expires (monotonic clock)
  * @sent_entry: on @send_target's sent or pended list
  * @submit_node: on a per-CPU deferred submission list
- * @io_cache: the I/O context (and first bio) of the last send, kept for the
- *	next one when that send was not detachable: a reused request sends
- *	without allocating. Touched only by the backend between a send and
- *	its completion, and freed with the request.
+ * @io_cache: the I/O context (first bio, inline bounce pages) of the last
+ *	send, kept for the next one when its bios ended before the request
+ *	completed (a detached timed send leaves it behind): a reused request
+ *	sends without allocating. Touched only by the backend between a send
+ *	and its completion, and freed with the request.
  * @qr: the presented part (queue.h) of a request a queue presented, NULL
  *	for a driver-created request; set at creation, never changes
  */

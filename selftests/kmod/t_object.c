@@ -4,6 +4,7 @@
  * destroy callbacks, references, the parent/child tree, and deleting
  * requests from their routine or while they are sent.
  */
+#include <linux/module.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -449,6 +450,23 @@ static VOID wt_delete_in_routine(WDFREQUEST Request, WDFIOTARGET Target,
 	wt_io_complete(Request, Target, Params, Context);
 }
 
+/*
+ * Our module's reference count when the request's EvtDestroyCallback ran:
+ * a target created by this module pins it while it has I/O, and the
+ * destroy callback of a request deleted in its routine runs before that
+ * pin goes (else this code could run after Close returned and the module
+ * went away).
+ */
+static int wt_pin_at_destroy;
+
+static EVT_WDF_OBJECT_CONTEXT_DESTROY wt_obj_destroy_pinned;
+
+static VOID wt_obj_destroy_pinned(WDFOBJECT Object)
+{
+	WRITE_ONCE(wt_pin_at_destroy, module_refcount(THIS_MODULE));
+	wt_obj_destroy(Object);
+}
+
 static bool wt_ev_destroyed(void *arg)
 {
 	return wt_ev_count('D', arg, NULL) > 0;
@@ -464,6 +482,7 @@ int wt_object_delete_in_completion(struct wt *t)
 	LONGLONG off = 0;
 	ULONG mr, mm;
 	NTSTATUS status;
+	int pinned;
 
 	wt_ev_reset();
 	io = wt_io_alloc(t);
@@ -472,6 +491,8 @@ int wt_object_delete_in_completion(struct wt *t)
 	if (!NT_SUCCESS(wt_open_rw(t, &wt_devs[WT_NULLB0], &target)))
 		goto out;
 	wt_obj_attributes(&attributes, NULL);
+	attributes.EvtDestroyCallback = wt_obj_destroy_pinned;
+	WRITE_ONCE(wt_pin_at_destroy, -1);
 	status = WdfRequestCreate(&attributes, target, &request);
 	if (!T_STATUS(t, STATUS_SUCCESS, status))
 		goto out;
@@ -489,6 +510,8 @@ int wt_object_delete_in_completion(struct wt *t)
 		goto out;
 	}
 	WdfRequestSetCompletionRoutine(request, wt_delete_in_routine, io);
+	/* With no I/O in flight the target does not pin us. */
+	pinned = module_refcount(THIS_MODULE) + 1;
 	if (!T_TRUE(t, WdfRequestSend(request, target, NULL), "status 0x%08X",
 		    (u32)WdfRequestGetStatus(request))) {
 		WdfObjectDelete(request);
@@ -507,6 +530,9 @@ int wt_object_delete_in_completion(struct wt *t)
 				  "the memory's EvtDestroyCallback"))
 		goto out;
 	wt_obj_deleted_once(t, request, mr, "request deleted in its routine");
+	T_TRUE(t, READ_ONCE(wt_pin_at_destroy) == pinned,
+	       "module refcount in the request's destroy callback: %d, want %d (pinned by the target's I/O)",
+	       READ_ONCE(wt_pin_at_destroy), pinned);
 	wt_obj_deleted_once(t, memory, mm, "its memory child");
 out:
 	wt_set_where(t, "cleanup");

@@ -32,25 +32,16 @@ struct wt_st_slot {
 
 /**
  * struct wt_st - one case: a target on wdfio_tb0 and WT_ST_NR requests
- * @target: the target
- * @request: the requests; request i reads or writes WT_ST_OFF + i * WT_ST_LEN
- * @memory: their memory, over @b
- * @b: their buffers (with guards)
+ * @r: the target, the requests, their buffers and a raw open of the device;
+ *	request i reads or writes WT_ST_OFF + i * WT_ST_LEN
  * @slot: their completion contexts
  * @seq: completion counter, gives each slot its completion rank
- * @bdev: the test's own open of wdfio_tb0
- * @bdev_open: @bdev is open
  * @seed: pattern on the device at setup
  */
 struct wt_st {
-	WDFIOTARGET target;
-	WDFREQUEST request[WT_ST_NR];
-	WDFMEMORY memory[WT_ST_NR];
-	struct wt_buf b[WT_ST_NR];
+	struct wt_tbr r;
 	struct wt_st_slot slot[WT_ST_NR];
 	atomic_t seq;
-	struct wt_bdev bdev;
-	bool bdev_open;
 	u32 seed;
 };
 
@@ -73,65 +64,34 @@ static u64 wt_st_off(unsigned int i)
 
 static struct wt_st *wt_st_setup(struct wt *t)
 {
-	struct wt_st *c;
-	NTSTATUS status;
+	struct wt_st *c = kzalloc(sizeof(*c), GFP_KERNEL);
 	unsigned int i;
 
-	if (!wt_tb_reset(t))
-		return NULL;
-	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	if (!T_TRUE(t, c, "out of memory"))
 		return NULL;
-	if (wt_bdev_open(t, &wt_devs[WT_TB0], &c->bdev))
-		return c;
-	c->bdev_open = true;
-	c->seed = wt_next_seed();
-	/* Then clear the counters the fill moved */
-	if (!wt_raw_fill(t, &c->bdev, WT_ST_OFF, WT_ST_NR * WT_ST_LEN,
-			 c->seed) || !wt_tb_reset(t))
-		return c;
-	if (!NT_SUCCESS(wt_open_rw(t, &wt_devs[WT_TB0], &c->target)))
-		return c;
 	for (i = 0; i < WT_ST_NR; i++) {
 		c->slot[i].st = c;
 		wt_io_reset(&c->slot[i].tio.io);
-		if (wt_buf_alloc(t, &c->b[i], WT_ST_LEN, false, 0) ||
-		    !NT_SUCCESS(wt_request(t, c->target, &c->request[i])))
-			return c;
-		status = WdfMemoryCreatePreallocated(WDF_NO_OBJECT_ATTRIBUTES,
-						     c->b[i].data, WT_ST_LEN,
-						     &c->memory[i]);
-		if (!T_STATUS(t, STATUS_SUCCESS, status)) {
-			c->memory[i] = NULL;
-			return c;
-		}
 	}
+	if (!wt_tbr_open(t, &c->r, WT_ST_NR, WT_ST_LEN))
+		return c;
+	c->seed = wt_next_seed();
+	/* Then clear the counters the fill moved */
+	wt_raw_fill(t, &c->r.bdev, WT_ST_OFF, WT_ST_NR * WT_ST_LEN, c->seed);
+	wt_tb_reset(t);
 	return c;
 }
 
 static bool wt_st_ready(struct wt *t, struct wt_st *c)
 {
-	return c && c->memory[WT_ST_NR - 1] && !t->failures;
+	return c && c->r.memory[WT_ST_NR - 1] && !t->failures;
 }
 
 static void wt_st_teardown(struct wt *t, struct wt_st *c)
 {
-	unsigned int i;
-
 	if (!c)
 		return;
-	wt_set_where(t, "cleanup");
-	if (!t->wedged)
-		wt_tb_reset(t);
-	for (i = 0; i < WT_ST_NR; i++) {
-		wt_delete(t, c->request[i]);
-		wt_delete(t, c->memory[i]);
-	}
-	wt_delete_target(t, c->target);
-	for (i = 0; i < WT_ST_NR; i++)
-		wt_buf_free(t, &c->b[i]);
-	if (c->bdev_open)
-		wt_bdev_close(&c->bdev);
+	wt_tbr_close(t, &c->r);
 	if (!t->wedged)
 		kfree(c);
 }
@@ -143,17 +103,17 @@ static bool wt_st_format(struct wt *t, struct wt_st *c, unsigned int i)
 
 	WDF_REQUEST_REUSE_PARAMS_INIT(&reuse, WDF_REQUEST_REUSE_NO_FLAGS,
 				      STATUS_SUCCESS);
-	if (!T_STATUS(t, STATUS_SUCCESS, WdfRequestReuse(c->request[i],
+	if (!T_STATUS(t, STATUS_SUCCESS, WdfRequestReuse(c->r.request[i],
 							 &reuse)))
 		return false;
 	wt_io_reset(&c->slot[i].tio.io);
 	c->slot[i].seq = 0;
-	memset(c->b[i].data, WT_POISON_BYTE, WT_ST_LEN);
+	memset(c->r.b[i].data, WT_POISON_BYTE, WT_ST_LEN);
 	if (!T_STATUS(t, STATUS_SUCCESS,
-		      wt_format_rw(c->target, c->request[i], false,
-				   c->memory[i], NULL, wt_st_off(i))))
+		      wt_format_rw(c->r.target, c->r.request[i], false,
+				   c->r.memory[i], NULL, wt_st_off(i))))
 		return false;
-	WdfRequestSetCompletionRoutine(c->request[i], wt_st_complete,
+	WdfRequestSetCompletionRoutine(c->r.request[i], wt_st_complete,
 				       &c->slot[i]);
 	return true;
 }
@@ -168,9 +128,9 @@ static bool wt_st_send(struct wt *t, struct wt_st *c, unsigned int i,
 	WDF_REQUEST_SEND_OPTIONS_INIT(&opt, flags);
 	if (timeout)
 		WDF_REQUEST_SEND_OPTIONS_SET_TIMEOUT(&opt, timeout);
-	return T_TRUE(t, WdfRequestSend(c->request[i], c->target, &opt),
+	return T_TRUE(t, WdfRequestSend(c->r.request[i], c->r.target, &opt),
 		      "send %u: 0x%08X", i,
-		      (u32)WdfRequestGetStatus(c->request[i]));
+		      (u32)WdfRequestGetStatus(c->r.request[i]));
 }
 
 static int wt_st_calls(struct wt_st *c, unsigned int i)
@@ -192,11 +152,11 @@ static bool wt_st_done(struct wt *t, struct wt_st *c, unsigned int i,
 		return T_FAIL(t, "(request %u)", i);
 	if (NT_SUCCESS(status)) {
 		T_EQ(t, WT_ST_LEN, io->params.IoStatus.Information);
-		return wt_verify(t, c->b[i].data, WT_ST_LEN, wt_st_off(i),
+		return wt_verify(t, c->r.b[i].data, WT_ST_LEN, wt_st_off(i),
 				 c->seed, "read");
 	}
 	T_EQ(t, 0, io->params.IoStatus.Information);
-	return wt_verify_byte(t, c->b[i].data, WT_ST_LEN, WT_POISON_BYTE,
+	return wt_verify_byte(t, c->r.b[i].data, WT_ST_LEN, WT_POISON_BYTE,
 			      "buffer of a failed read");
 }
 
@@ -285,6 +245,16 @@ static void wt_bg_free(struct wt *t, struct wt_bg *bg)
 		kfree(bg);
 }
 
+/* A case ends: release what the background call still waits for, then go */
+static void wt_bg_finish(struct wt *t, struct wt_bg *bg)
+{
+	if (bg && !t->wedged && !wt_bg_returned(bg, 0)) {
+		wt_tb_reset(t);
+		wt_bg_wait(t, bg);
+	}
+	wt_bg_free(t, bg);
+}
+
 /* Poll (bounded) until the target is in @state */
 static bool wt_st_wait_state(struct wt *t, WDFIOTARGET target,
 			     WDF_IO_TARGET_STATE state)
@@ -327,11 +297,11 @@ static int wt_stop_run(struct wt *t, WDF_IO_TARGET_SENT_IO_ACTION action)
 	if (!wt_st_send(t, c, 0, 0, 0) || !wt_st_send(t, c, 1, 0, WT_ST_LONG) ||
 	    !wt_tb_wait_held(t, 2))
 		goto out;
-	T_EQ(t, WdfIoTargetStarted, WdfIoTargetGetState(c->target));
+	T_EQ(t, WdfIoTargetStarted, WdfIoTargetGetState(c->r.target));
 
 	wt_set_where(t, "%s running, two reads held", wt_stop_names[action]);
-	bg = wt_bg_start(t, c->target, WT_BG_STOP, action);
-	if (!bg || !wt_st_wait_state(t, c->target, WdfIoTargetStopped))
+	bg = wt_bg_start(t, c->r.target, WT_BG_STOP, action);
+	if (!bg || !wt_st_wait_state(t, c->r.target, WdfIoTargetStopped))
 		goto out;
 	if (leave) {
 		T_TRUE(t, wt_bg_returned(bg, 10000),
@@ -354,11 +324,11 @@ static int wt_stop_run(struct wt *t, WDF_IO_TARGET_SENT_IO_ACTION action)
 		     wt_stop_names[action]);
 	if (!wt_st_send(t, c, 2, 0, 0) || !wt_st_send(t, c, 3, 0, WT_ST_LONG))
 		goto out;
-	T_STATUS(t, STATUS_PENDING, WdfRequestGetStatus(c->request[2]));
-	T_STATUS(t, STATUS_PENDING, WdfRequestGetStatus(c->request[3]));
+	T_STATUS(t, STATUS_PENDING, WdfRequestGetStatus(c->r.request[2]));
+	T_STATUS(t, STATUS_PENDING, WdfRequestGetStatus(c->r.request[3]));
 	msleep(50);
 	T_EQ(t, 2, wdfio_tb_held(WT_TB));
-	T_EQ(t, WdfIoTargetStopped, WdfIoTargetGetState(c->target));
+	T_EQ(t, WdfIoTargetStopped, WdfIoTargetGetState(c->r.target));
 
 	wt_set_where(t, "%s: held reads released", wt_stop_names[action]);
 	if (!wt_st_release(t, 2))
@@ -371,25 +341,21 @@ static int wt_stop_run(struct wt *t, WDF_IO_TARGET_SENT_IO_ACTION action)
 	msleep(50);
 	T_EQ(t, 0, wt_st_calls(c, 2));
 	T_EQ(t, 0, wt_st_calls(c, 3));
-	T_EQ(t, WdfIoTargetStopped, WdfIoTargetGetState(c->target));
+	T_EQ(t, WdfIoTargetStopped, WdfIoTargetGetState(c->r.target));
 	if (wt_tb_stats(t, &st))
 		T_EQ(t, 2, st.bios_seen);
 
 	wt_set_where(t, "%s: WdfIoTargetStart", wt_stop_names[action]);
-	T_STATUS(t, STATUS_SUCCESS, WdfIoTargetStart(c->target));
-	T_EQ(t, WdfIoTargetStarted, WdfIoTargetGetState(c->target));
+	T_STATUS(t, STATUS_SUCCESS, WdfIoTargetStart(c->r.target));
+	T_EQ(t, WdfIoTargetStarted, WdfIoTargetGetState(c->r.target));
 	for (i = 2; i < 4; i++)
 		wt_st_done(t, c, i, STATUS_SUCCESS);
 	if (wt_tb_stats(t, &st))
 		T_EQ(t, 4, st.bios_seen);
 	for (i = 0; i < 4; i++)
-		wt_buf_guards_ok(t, &c->b[i], "buffer");
+		wt_buf_guards_ok(t, &c->r.b[i], "buffer");
 out:
-	if (bg && !t->wedged && !wt_bg_returned(bg, 0)) {
-		wt_tb_reset(t);
-		wt_bg_wait(t, bg);
-	}
-	wt_bg_free(t, bg);
+	wt_bg_finish(t, bg);
 	wt_st_teardown(t, c);
 	return 0;
 }
@@ -418,14 +384,14 @@ int wt_state_start_order(struct wt *t)
 	if (!wt_st_ready(t, c))
 		goto out;
 	wt_set_where(t, "%u reads pended on a stopped target", WT_ST_NR);
-	WdfIoTargetStop(c->target, WdfIoTargetLeaveSentIoPending);
-	T_EQ(t, WdfIoTargetStopped, WdfIoTargetGetState(c->target));
+	WdfIoTargetStop(c->r.target, WdfIoTargetLeaveSentIoPending);
+	T_EQ(t, WdfIoTargetStopped, WdfIoTargetGetState(c->r.target));
 	for (i = 0; i < WT_ST_NR; i++)
 		if (!wt_st_send(t, c, i, 0, (i & 1) ? WT_ST_LONG : 0))
 			goto out;
 	wt_set_where(t, "Start, bios held, released FIFO inline");
 	wdfio_tb_set_hold(WT_TB, true);
-	T_STATUS(t, STATUS_SUCCESS, WdfIoTargetStart(c->target));
+	T_STATUS(t, STATUS_SUCCESS, WdfIoTargetStart(c->r.target));
 	if (!wt_tb_wait_held(t, WT_ST_NR))
 		goto out;
 	if (!wt_st_release(t, WT_ST_NR))
@@ -453,7 +419,7 @@ int wt_state_pended_timeout(struct wt *t)
 	if (!wt_st_ready(t, c))
 		goto out;
 	wt_set_where(t, "50 ms read and untimed read pended");
-	WdfIoTargetStop(c->target, WdfIoTargetLeaveSentIoPending);
+	WdfIoTargetStop(c->r.target, WdfIoTargetLeaveSentIoPending);
 	t0 = ktime_get();
 	if (!wt_st_send(t, c, 0, 0, WDF_REL_TIMEOUT_IN_MS(50)) ||
 	    !wt_st_send(t, c, 1, 0, 0))
@@ -465,7 +431,7 @@ int wt_state_pended_timeout(struct wt *t)
 	       "pended request timed out %lld us after the send (50 ms)", us);
 	msleep(50);
 	T_EQ(t, 0, wt_st_calls(c, 1));
-	T_EQ(t, WdfIoTargetStopped, WdfIoTargetGetState(c->target));
+	T_EQ(t, WdfIoTargetStopped, WdfIoTargetGetState(c->r.target));
 
 	wt_set_where(t, "synchronous read, 50 ms timeout, stopped target");
 	{
@@ -475,14 +441,14 @@ int wt_state_pended_timeout(struct wt *t)
 		ULONG_PTR bytes = 0;
 		NTSTATUS status;
 
-		memset(c->b[2].data, WT_POISON_BYTE, WT_ST_LEN);
-		WDF_MEMORY_DESCRIPTOR_INIT_BUFFER(&desc, c->b[2].data,
+		memset(c->r.b[2].data, WT_POISON_BYTE, WT_ST_LEN);
+		WDF_MEMORY_DESCRIPTOR_INIT_BUFFER(&desc, c->r.b[2].data,
 						  WT_ST_LEN);
 		WDF_REQUEST_SEND_OPTIONS_INIT(&opt, 0);
 		WDF_REQUEST_SEND_OPTIONS_SET_TIMEOUT(&opt,
 						     WDF_REL_TIMEOUT_IN_MS(50));
 		t0 = ktime_get();
-		status = wt_sync_read(t, c->target, NULL, &desc, &off, &opt,
+		status = wt_sync_read(t, c->r.target, NULL, &desc, &off, &opt,
 				      &bytes);
 		us = ktime_us_delta(ktime_get(), t0);
 		if (t->wedged)
@@ -492,11 +458,11 @@ int wt_state_pended_timeout(struct wt *t)
 		T_TRUE(t, us >= 50000 && us <= 2050000,
 		       "pended synchronous read returned after %lld us (50 ms)",
 		       us);
-		wt_verify_byte(t, c->b[2].data, WT_ST_LEN, WT_POISON_BYTE,
+		wt_verify_byte(t, c->r.b[2].data, WT_ST_LEN, WT_POISON_BYTE,
 			       "buffer of the timed-out synchronous read");
 	}
 	wt_set_where(t, "Start");
-	T_STATUS(t, STATUS_SUCCESS, WdfIoTargetStart(c->target));
+	T_STATUS(t, STATUS_SUCCESS, WdfIoTargetStart(c->r.target));
 	wt_st_done(t, c, 1, STATUS_SUCCESS);
 	msleep(50);
 	T_EQ(t, 1, wt_st_calls(c, 0));
@@ -527,12 +493,12 @@ static int wt_purge_run(struct wt *t, WDF_IO_TARGET_PURGE_IO_ACTION action)
 	if (!wt_st_send(t, c, 0, 0, 0) || !wt_st_send(t, c, 1, 0, WT_ST_LONG) ||
 	    !wt_tb_wait_held(t, 2))
 		goto out;
-	WdfIoTargetStop(c->target, WdfIoTargetLeaveSentIoPending);
+	WdfIoTargetStop(c->r.target, WdfIoTargetLeaveSentIoPending);
 	if (!wt_st_send(t, c, 2, 0, 0) || !wt_st_send(t, c, 3, 0, WT_ST_LONG))
 		goto out;
 
 	wt_set_where(t, "purge %d running", action);
-	bg = wt_bg_start(t, c->target, WT_BG_PURGE, action);
+	bg = wt_bg_start(t, c->r.target, WT_BG_PURGE, action);
 	if (!bg)
 		goto out;
 	wt_st_done(t, c, 2, STATUS_WDF_DEVICE_REMOVED_NOT_SENT);
@@ -544,13 +510,13 @@ static int wt_purge_run(struct wt *t, WDF_IO_TARGET_PURGE_IO_ACTION action)
 	else
 		T_TRUE(t, wt_bg_returned(bg, 10000),
 		       "PurgeIo did not return at once");
-	T_EQ(t, WdfIoTargetPurged, WdfIoTargetGetState(c->target));
+	T_EQ(t, WdfIoTargetPurged, WdfIoTargetGetState(c->r.target));
 	T_EQ(t, 0, wt_st_calls(c, 0));
 
 	wt_set_where(t, "purge %d: send to the purged target", action);
 	if (!wt_st_format(t, c, 4))
 		goto out;
-	T_SEND_FAILS(t, c->request[4], c->target, NULL,
+	T_SEND_FAILS(t, c->r.request[4], c->r.target, NULL,
 		     STATUS_INVALID_DEVICE_STATE);
 	T_EQ(t, 0, wt_st_calls(c, 4));
 
@@ -558,21 +524,17 @@ static int wt_purge_run(struct wt *t, WDF_IO_TARGET_PURGE_IO_ACTION action)
 	if (!wt_st_release(t, 2) || !wt_bg_wait(t, bg))
 		goto out;
 	wt_st_done(t, c, 0, STATUS_SUCCESS);
-	T_EQ(t, WdfIoTargetPurged, WdfIoTargetGetState(c->target));
+	T_EQ(t, WdfIoTargetPurged, WdfIoTargetGetState(c->r.target));
 
 	wt_set_where(t, "purge %d: Start, then send", action);
-	T_STATUS(t, STATUS_SUCCESS, WdfIoTargetStart(c->target));
-	T_EQ(t, WdfIoTargetStarted, WdfIoTargetGetState(c->target));
+	T_STATUS(t, STATUS_SUCCESS, WdfIoTargetStart(c->r.target));
+	T_EQ(t, WdfIoTargetStarted, WdfIoTargetGetState(c->r.target));
 	if (wt_st_send(t, c, 4, 0, 0))
 		wt_st_done(t, c, 4, STATUS_SUCCESS);
 	if (wt_st_send(t, c, 2, 0, WT_ST_LONG))
 		wt_st_done(t, c, 2, STATUS_SUCCESS);
 out:
-	if (bg && !t->wedged && !wt_bg_returned(bg, 0)) {
-		wt_tb_reset(t);
-		wt_bg_wait(t, bg);
-	}
-	wt_bg_free(t, bg);
+	wt_bg_finish(t, bg);
 	wt_st_teardown(t, c);
 	return 0;
 }
@@ -607,31 +569,31 @@ static int wt_close_run(struct wt *t, bool query_remove)
 	if (!wt_st_send(t, c, 0, 0, 0) || !wt_st_send(t, c, 1, 0, WT_ST_LONG) ||
 	    !wt_tb_wait_held(t, 2))
 		goto out;
-	WdfIoTargetStop(c->target, WdfIoTargetLeaveSentIoPending);
+	WdfIoTargetStop(c->r.target, WdfIoTargetLeaveSentIoPending);
 	if (!wt_st_send(t, c, 2, 0, 0) || !wt_st_send(t, c, 3, 0, WT_ST_LONG) ||
 	    !wt_st_format(t, c, 4))
 		goto out;
 
 	wt_set_where(t, "%s running", what);
-	bg = wt_bg_start(t, c->target,
+	bg = wt_bg_start(t, c->r.target,
 			 query_remove ? WT_BG_CLOSE_QR : WT_BG_CLOSE, 0);
 	if (!bg)
 		goto out;
 	wt_st_done(t, c, 2, STATUS_WDF_DEVICE_REMOVED_NOT_SENT);
 	wt_st_done(t, c, 3, STATUS_WDF_DEVICE_REMOVED_NOT_SENT);
 	wt_st_done(t, c, 1, STATUS_CANCELLED);
-	if (!wt_st_wait_state(t, c->target, closed))
+	if (!wt_st_wait_state(t, c->r.target, closed))
 		goto out;
 	T_TRUE(t, !wt_bg_returned(bg, 500),
 	       "%s returned while an untimed bio was held", what);
 	T_EQ(t, 0, wt_st_calls(c, 0));
 
 	wt_set_where(t, "%s: sends while closing", what);
-	T_SEND_FAILS(t, c->request[4], c->target, NULL,
+	T_SEND_FAILS(t, c->r.request[4], c->r.target, NULL,
 		     STATUS_INVALID_DEVICE_STATE);
 	WDF_REQUEST_SEND_OPTIONS_INIT(&opt,
 				      WDF_REQUEST_SEND_OPTION_IGNORE_TARGET_STATE);
-	T_SEND_FAILS(t, c->request[4], c->target, &opt,
+	T_SEND_FAILS(t, c->r.request[4], c->r.target, &opt,
 		     STATUS_INVALID_DEVICE_STATE);
 	T_EQ(t, 0, wt_st_calls(c, 4));
 
@@ -639,24 +601,20 @@ static int wt_close_run(struct wt *t, bool query_remove)
 	if (!wt_st_release(t, 2) || !wt_bg_wait(t, bg))
 		goto out;
 	wt_st_done(t, c, 0, STATUS_SUCCESS);
-	T_EQ(t, closed, WdfIoTargetGetState(c->target));
+	T_EQ(t, closed, WdfIoTargetGetState(c->r.target));
 
 	wt_set_where(t, "%s: after it returned", what);
-	T_SEND_FAILS(t, c->request[4], c->target, &opt,
+	T_SEND_FAILS(t, c->r.request[4], c->r.target, &opt,
 		     STATUS_INVALID_DEVICE_STATE);
-	T_STATUS(t, STATUS_INVALID_DEVICE_STATE, WdfIoTargetStart(c->target));
-	T_EQ(t, closed, WdfIoTargetGetState(c->target));
+	T_STATUS(t, STATUS_INVALID_DEVICE_STATE, WdfIoTargetStart(c->r.target));
+	T_EQ(t, closed, WdfIoTargetGetState(c->r.target));
 	T_STATUS(t, STATUS_INVALID_DEVICE_STATE,
-		 WdfRequestCreate(WDF_NO_OBJECT_ATTRIBUTES, c->target, &late));
+		 WdfRequestCreate(WDF_NO_OBJECT_ATTRIBUTES, c->r.target, &late));
 	T_STATUS(t, STATUS_INVALID_DEVICE_STATE,
-		 wt_format_rw(c->target, c->request[5], false, c->memory[5],
+		 wt_format_rw(c->r.target, c->r.request[5], false, c->r.memory[5],
 			      NULL, wt_st_off(5)));
 out:
-	if (bg && !t->wedged && !wt_bg_returned(bg, 0)) {
-		wt_tb_reset(t);
-		wt_bg_wait(t, bg);
-	}
-	wt_bg_free(t, bg);
+	wt_bg_finish(t, bg);
 	wt_st_teardown(t, c);
 	return 0;
 }
@@ -685,8 +643,8 @@ int wt_state_ignore(struct wt *t)
 		goto out;
 	wt_set_where(t, "stopped: ignore-state send and normal send");
 	wdfio_tb_set_hold(WT_TB, true);
-	WdfIoTargetStop(c->target, WdfIoTargetLeaveSentIoPending);
-	T_EQ(t, WdfIoTargetStopped, WdfIoTargetGetState(c->target));
+	WdfIoTargetStop(c->r.target, WdfIoTargetLeaveSentIoPending);
+	T_EQ(t, WdfIoTargetStopped, WdfIoTargetGetState(c->r.target));
 	if (!wt_st_send(t, c, 0, ignore, 0) || !wt_tb_wait_held(t, 1) ||
 	    !wt_st_send(t, c, 1, 0, 0))
 		goto out;
@@ -696,7 +654,7 @@ int wt_state_ignore(struct wt *t)
 		goto out;
 
 	wt_set_where(t, "Stop(WaitForSentIoToComplete) with ignore-state I/O held");
-	bg = wt_bg_start(t, c->target, WT_BG_STOP,
+	bg = wt_bg_start(t, c->r.target, WT_BG_STOP,
 			 WdfIoTargetWaitForSentIoToComplete);
 	if (!bg)
 		goto out;
@@ -706,7 +664,7 @@ int wt_state_ignore(struct wt *t)
 		goto out;
 	wt_bg_free(t, bg);
 	wt_set_where(t, "Stop(CancelSentIo) with ignore-state I/O held");
-	bg = wt_bg_start(t, c->target, WT_BG_STOP, WdfIoTargetCancelSentIo);
+	bg = wt_bg_start(t, c->r.target, WT_BG_STOP, WdfIoTargetCancelSentIo);
 	if (!bg)
 		goto out;
 	T_TRUE(t, wt_bg_returned(bg, 10000),
@@ -719,7 +677,7 @@ int wt_state_ignore(struct wt *t)
 	T_EQ(t, 0, wt_st_calls(c, 2));
 
 	wt_set_where(t, "PurgeIoAndWait with ignore-state I/O held");
-	bg = wt_bg_start(t, c->target, WT_BG_PURGE, WdfIoTargetPurgeIoAndWait);
+	bg = wt_bg_start(t, c->r.target, WT_BG_PURGE, WdfIoTargetPurgeIoAndWait);
 	if (!bg)
 		goto out;
 	wt_st_done(t, c, 1, STATUS_WDF_DEVICE_REMOVED_NOT_SENT);
@@ -732,13 +690,13 @@ int wt_state_ignore(struct wt *t)
 	msleep(50);
 	T_EQ(t, 0, wt_st_calls(c, 0));
 	T_EQ(t, 0, wt_st_calls(c, 2));
-	T_EQ(t, WdfIoTargetPurged, WdfIoTargetGetState(c->target));
+	T_EQ(t, WdfIoTargetPurged, WdfIoTargetGetState(c->r.target));
 
 	wt_set_where(t, "purged: ignore-state send and normal send");
 	if (!wt_st_send(t, c, 3, ignore, 0) || !wt_tb_wait_held(t, 3) ||
 	    !wt_st_format(t, c, 4))
 		goto out;
-	T_SEND_FAILS(t, c->request[4], c->target, NULL,
+	T_SEND_FAILS(t, c->r.request[4], c->r.target, NULL,
 		     STATUS_INVALID_DEVICE_STATE);
 
 	wt_set_where(t, "ignore-state bios released");
@@ -751,24 +709,20 @@ int wt_state_ignore(struct wt *t)
 	wt_set_where(t, "closed: ignore-state send");
 	if (!wt_st_format(t, c, 5))
 		goto out;
-	wt_close(t, c->target);
-	T_EQ(t, WdfIoTargetClosed, WdfIoTargetGetState(c->target));
+	wt_close(t, c->r.target);
+	T_EQ(t, WdfIoTargetClosed, WdfIoTargetGetState(c->r.target));
 	{
 		WDF_REQUEST_SEND_OPTIONS opt;
 
 		WDF_REQUEST_SEND_OPTIONS_INIT(&opt, ignore);
-		T_SEND_FAILS(t, c->request[5], c->target, &opt,
+		T_SEND_FAILS(t, c->r.request[5], c->r.target, &opt,
 			     STATUS_INVALID_DEVICE_STATE);
 	}
 	for (i = 0; i < WT_ST_NR; i++)
-		wt_buf_guards_ok(t, &c->b[i], "buffer");
+		wt_buf_guards_ok(t, &c->r.b[i], "buffer");
 	T_EQ(t, 0, wt_st_calls(c, 5));
 out:
-	if (bg && !t->wedged && !wt_bg_returned(bg, 0)) {
-		wt_tb_reset(t);
-		wt_bg_wait(t, bg);
-	}
-	wt_bg_free(t, bg);
+	wt_bg_finish(t, bg);
 	wt_st_teardown(t, c);
 	return 0;
 }
@@ -897,13 +851,13 @@ int wt_state_module_pin(struct wt *t)
 	T_EQ(t, idle, module_refcount(THIS_MODULE));
 
 	wt_set_where(t, "timed read pended on a stopped target");
-	WdfIoTargetStop(c->target, WdfIoTargetLeaveSentIoPending);
+	WdfIoTargetStop(c->r.target, WdfIoTargetLeaveSentIoPending);
 	if (!wt_st_send(t, c, 1, 0, WT_ST_LONG))
 		goto out;
 	busy = module_refcount(THIS_MODULE);
 	T_TRUE(t, busy > idle, "refcount %d with a pended request, %d idle",
 	       busy, idle);
-	T_STATUS(t, STATUS_SUCCESS, WdfIoTargetStart(c->target));
+	T_STATUS(t, STATUS_SUCCESS, WdfIoTargetStart(c->r.target));
 	if (!wt_st_done(t, c, 1, STATUS_SUCCESS))
 		goto out;
 	for (waited = 0; waited < 2000 &&

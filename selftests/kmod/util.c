@@ -601,6 +601,52 @@ void wt_fix_close(struct wt *t, struct wt_fix *f)
 	memset(f, 0, sizeof(*f));
 }
 
+bool wt_tbr_open(struct wt *t, struct wt_tbr *r, unsigned int nr, size_t len)
+{
+	NTSTATUS status;
+	unsigned int i;
+
+	if (!wt_tb_reset(t) || !T_LE(t, WT_TBR_MAX, nr))
+		return false;
+	if (wt_bdev_open(t, &wt_devs[WT_TB0], &r->bdev))
+		return false;
+	r->bdev_open = true;
+	if (!NT_SUCCESS(wt_open_rw(t, &wt_devs[WT_TB0], &r->target)))
+		return false;
+	for (i = 0; i < nr; i++) {
+		r->nr = i + 1;
+		if (wt_buf_alloc(t, &r->b[i], len, false, 0) ||
+		    !NT_SUCCESS(wt_request(t, r->target, &r->request[i])))
+			return false;
+		status = WdfMemoryCreatePreallocated(WDF_NO_OBJECT_ATTRIBUTES,
+						     r->b[i].data, len,
+						     &r->memory[i]);
+		if (!T_STATUS(t, STATUS_SUCCESS, status)) {
+			r->memory[i] = NULL;
+			return false;
+		}
+	}
+	return !t->failures;
+}
+
+void wt_tbr_close(struct wt *t, struct wt_tbr *r)
+{
+	unsigned int i;
+
+	wt_set_where(t, "cleanup");
+	if (!t->wedged)
+		wt_tb_reset(t);
+	for (i = 0; i < r->nr; i++) {
+		wt_delete(t, r->request[i]);
+		wt_delete(t, r->memory[i]);
+	}
+	wt_delete_target(t, r->target);
+	for (i = 0; i < r->nr; i++)
+		wt_buf_free(t, &r->b[i]);
+	if (r->bdev_open)
+		wt_bdev_close(&r->bdev);
+}
+
 NTSTATUS wt_request(struct wt *t, WDFIOTARGET target, WDFREQUEST *request)
 {
 	NTSTATUS status;

@@ -394,6 +394,36 @@ bool wt_raw_verify(struct wt *t, struct wt_bdev *b, u64 off, size_t len,
 bool wt_raw_fill(struct wt *t, struct wt_bdev *b, u64 off, size_t len,
 		 u32 seed);
 
+#define WT_TBR_MAX	8
+
+/**
+ * struct wt_tbr - a case's target on wdfio_tb0 with requests over buffers
+ * @target: open read/write
+ * @request: @nr requests created for @target
+ * @memory: WdfMemoryCreatePreallocated over each of @b
+ * @b: the buffers (with guards), @len bytes each
+ * @bdev: the case's own open of wdfio_tb0, for raw fills and checks
+ * @bdev_open: @bdev is open
+ * @nr: requests in use (at most WT_TBR_MAX)
+ */
+struct wt_tbr {
+	WDFIOTARGET target;
+	WDFREQUEST request[WT_TBR_MAX];
+	WDFMEMORY memory[WT_TBR_MAX];
+	struct wt_buf b[WT_TBR_MAX];
+	struct wt_bdev bdev;
+	bool bdev_open;
+	unsigned int nr;
+};
+
+/*
+ * Reset wdfio_tb0 and set up @r (zeroed by the caller) with @nr requests of
+ * @len bytes; true when all of it is there and nothing failed. Close it
+ * anyway.
+ */
+bool wt_tbr_open(struct wt *t, struct wt_tbr *r, unsigned int nr, size_t len);
+void wt_tbr_close(struct wt *t, struct wt_tbr *r);
+
 /* ------------------------------------------------------------------ */
 /* wdfio_tb0 control                                                   */
 

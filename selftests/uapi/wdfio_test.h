@@ -216,6 +216,8 @@ struct wdfio_test_run {
 	  "cancel after completion: FALSE, status unchanged")		\
 	X(cancel_from_routine, 120,					\
 	  "A's completion routine cancels held timed B: B STATUS_CANCELLED") \
+	X(cancel_admit_race, 60,					\
+	  "cancel during admission: purged not sent, stopped/started CANCELLED") \
 	X(state_stop_leave, 120,					\
 	  "Stop(LeaveSentIoPending) with I/O in flight and pended; Start sends") \
 	X(state_stop_wait, 120,						\
