@@ -17,8 +17,9 @@
  * that runs fio ("chroot /host /usr/bin/fio"), WDFIO_BENCH_FIO_RAW,
  * WDFIO_BENCH_FIO_DM and WDFIO_BENCH_FIO_WDF the raw null_blk device,
  * dm-linear over it and the WDF linear filter over it. Each round runs one
- * fio with three jobs, one after the other: raw, dm-linear, WDF linear; the
- * ratios are medians over rounds of each round's ratios.
+ * fio with three jobs, one after the other (raw, dm-linear, WDF linear,
+ * the order rotated each round); the ratios are medians over rounds of
+ * each round's ratios.
  *
  * Started under a name containing "smoke" (the check suite installs it as
  * /tests/wdfio_bench_smoke) it does a smoke run: one round of a few I/Os per
@@ -276,13 +277,15 @@ struct fio_result {
 static const char *const fio_side[3] = { "raw", "dm-linear", "WDF linear" };
 
 /*
- * One round: one fio process, three jobs one after the other (stonewall):
- * raw, dm-linear, WDF linear, each @run_ms at @qd. IOPS into @iops[];
+ * One round: one fio process, three jobs one after the other (stonewall),
+ * each @run_ms at @qd, starting with device @first (raw, dm-linear, WDF
+ * linear, rotated: no side is always last). IOPS into @iops[] (raw,
+ * dm-linear, WDF);
  * returns 0, or -1 (printed why). One process per round, not per device:
  * under TCG fio takes seconds to start (its libraries come over 9p).
  */
 static int fio_round(const char *fio, const char *const dev[3],
-		     unsigned int qd, double iops[3])
+		     unsigned int qd, int first, double iops[3])
 {
 	static const char *const job[3] = { "raw", "dm", "wdf" };
 	char cmd[1024], line[4096], last[256] = "";
@@ -293,10 +296,13 @@ static int fio_round(const char *fio, const char *const dev[3],
 	len = snprintf(cmd, sizeof(cmd),
 		       "%s --direct=1 --ioengine=libaio --iodepth=%u --rw=randread --bs=4k --norandommap --randrepeat=0 --time_based --runtime=%ums --output-format=terse --terse-version=3",
 		       fio, qd, run_ms);
-	for (j = 0; j < 3 && len < sizeof(cmd); j++)
+	for (j = 0; j < 3 && len < sizeof(cmd); j++) {
+		int d = (first + j) % 3;
+
 		len += snprintf(cmd + len, sizeof(cmd) - len,
-				" --name=%s --filename=%s%s", job[j], dev[j],
+				" --name=%s --filename=%s%s", job[d], dev[d],
 				j ? " --stonewall" : "");
+	}
 	if (len + 8 >= sizeof(cmd)) {
 		printf("# error: fio command line too long\n");
 		return -1;
@@ -355,10 +361,10 @@ static void run_fio_row(const struct fio_row *w, int idx, int total,
 		return;
 	}
 	/* Warm-up, not counted (and fio's first start loads it over 9p) */
-	if (fio_round(fio, dev, w->qd, r))
+	if (fio_round(fio, dev, w->qd, 0, r))
 		return;
 	for (i = 0; i < nrounds; i++) {
-		if (fio_round(fio, dev, w->qd, r))
+		if (fio_round(fio, dev, w->qd, i % 3, r))
 			return;
 		for (j = 0; j < 3; j++) {
 			v[j][i] = r[j];
