@@ -10,7 +10,7 @@
 #                             6.1 is the default), fetched once into ~/.cache
 #   make check TESTS=glob,... only the matching selftest cases
 #   make matrix     make check on 6.1, 6.12 and 7.2, then one summary table
-#   make bench      wdfio vs direct bio, interleaved in one boot (Debian's
+#   make bench      wdfio vs direct bio/urb, fio via the WDF filter (Debian's
 #                   kernel); ROUNDS=, BENCH_MS=, TESTS=row-globs; results/
 #   make lint       checkpatch --strict, sparse (C=2) and W=1 on kmod/ and include/
 #

@@ -26,6 +26,8 @@ packages=(
 	rsync coreutils util-linux
 	# lint.sh: shell scripts
 	shellcheck
+	# make bench: the fio rows run the host's fio and dmsetup in the guest
+	fio dmsetup
 )
 
 missing=()

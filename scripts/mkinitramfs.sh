@@ -15,6 +15,9 @@
 #             Without "=GUESTPATH", *.ko go to /lib/modules/KREL/extra/ (so
 #             "modprobe <name>" works) and anything else to /tests/.
 #
+# WDFIO_EXTRA_MODULES="mod ..." adds required kernel modules (with their
+# dependency closure); vm-run.sh --mode bench adds dm-mod for dm-linear.
+#
 # No root needed: the archive is written by a small newc writer, so device
 # nodes (/dev/console, /dev/null) and root ownership come for free.
 
@@ -43,6 +46,9 @@ init=$here/guest/init
 required_modules=(configfs null_blk virtio_pci virtio_blk usb-common usbcore udc-core
 	dummy_hcd libcomposite usb_f_ss_lb)
 optional_modules=(9p 9pnet_virtio)
+# More required modules, space-separated (vm-run.sh --mode bench: dm-mod)
+read -r -a extra_modules <<<"${WDFIO_EXTRA_MODULES:-}"
+required_modules+=(${extra_modules[@]+"${extra_modules[@]}"})
 
 stage=$(mktemp -d "${TMPDIR:-/tmp}/wdfio-initramfs.XXXXXX")
 trap 'rm -rf "$stage"' EXIT

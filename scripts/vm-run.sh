@@ -11,7 +11,8 @@
 #   --mode check   run every static test program of selftests/user in the guest
 #   --mode bench   load wdfio + wdfio_bench, run the programs whose name
 #                  contains "bench" (Debian's kernel only); copy the results
-#                  (table, CSV) into results/
+#                  (table, CSV) into results/. The host's root is exported
+#                  read-only to the guest over virtio-9p (fio, dmsetup).
 #   --kernel default  Debian's kernel (scripts/kdir.sh, /boot/vmlinuz-KREL);
 #                     6.1 is the same lane
 #   --kernel 6.12|7.2 Debian trixie's / sid's kernel, fetched and prepared
@@ -192,7 +193,11 @@ if [[ -z $verdict_only ]]; then
 	# ---- guest ------------------------------------------------------------------
 	rm -f "$out"/{console.log,tap.log,dmesg.log,qemu.log,disk.img}
 	truncate -s 64M "$out/disk.img"
-	"$here/mkinitramfs.sh" "$krel" "$modroot" "$out/initramfs.cpio.gz" "${kos[@]}" ${extras[@]+"${extras[@]}"} 2>&1
+	# bench: dm-mod for the fio rows' dm-linear (9p is always optional)
+	extra_modules=''
+	[[ $mode != bench ]] || extra_modules=dm-mod
+	WDFIO_EXTRA_MODULES=$extra_modules \
+		"$here/mkinitramfs.sh" "$krel" "$modroot" "$out/initramfs.cpio.gz" "${kos[@]}" ${extras[@]+"${extras[@]}"} 2>&1
 
 	prog_timeout=$((limit > 600 ? limit - 300 : limit / 2))
 	cmdline="console=ttyS0 panic=-1 loglevel=5 rdinit=/init log_buf_len=16M"
@@ -200,6 +205,13 @@ if [[ -z $verdict_only ]]; then
 	cmdline+=" wdfio_vm.mode=$mode wdfio_vm.timeout=$prog_timeout"
 	[[ $kernel == debug ]] && cmdline+=" kasan_multi_shot"
 	[[ -n $tests ]] && cmdline+=" wdfio_vm.tests=$tests"
+	# bench: the fio rows run the host's fio and dmsetup from the host's
+	# root, exported read-only over virtio-9p (guest/init, setup_hostroot)
+	virtfs=()
+	if [[ $mode == bench ]]; then
+		cmdline+=" wdfio_vm.hostroot=hostroot"
+		virtfs=(-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap")
+	fi
 	[[ -n $append ]] && cmdline+=" $append"
 	printf '%s\n' "$cmdline" >"$out/cmdline"
 
@@ -212,6 +224,7 @@ if [[ -z $verdict_only ]]; then
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04
 		-drive "file=$out/disk.img,format=raw,if=none,id=d0" -device virtio-blk-pci,drive=d0
 		-chardev "pipe,id=mon0,path=$out/monitor" -mon chardev=mon0,mode=readline
+		${virtfs[@]+"${virtfs[@]}"}
 		-kernel "$vmlinuz" -initrd "$out/initramfs.cpio.gz" -append "$cmdline")
 
 	# Never leave QEMU behind (Ctrl-C, errors): it runs in the background.
@@ -453,7 +466,8 @@ check "$(ran grep -qx '# wdfio-guest-done' "$tap")" "host: guest-done marker"
 
 # ---- benchmark results ------------------------------------------------------------
 # The guest prints the table between "# bench-table-begin/end" and the CSV as
-# "# bench-csv: " / "# bench-alloc-csv: " lines (selftests/user/wdfio_bench.c).
+# "# bench-csv: " / "# bench-fio-csv: " / "# bench-alloc-csv: " lines
+# (selftests/user/wdfio_bench.c).
 if [[ $mode == bench ]] && grep -q '^# bench-table-end$' "$tap"; then
 	results=$top/results
 	mkdir -p "$results"
@@ -464,6 +478,8 @@ if [[ $mode == bench ]] && grep -q '^# bench-table-end$' "$tap"; then
 	{
 		printf '# %s\n' "$meta"
 		sed -n 's/^# bench-csv: //p' "$tap"
+		echo
+		sed -n 's/^# bench-fio-csv: //p' "$tap"
 		echo
 		sed -n 's/^# bench-alloc-csv: //p' "$tap"
 	} >"$results/bench-$stamp.csv"

@@ -22,6 +22,14 @@
  *
  * The wdfio side is written the way a ported KMDF driver is; the direct side
  * the way a Linux driver is (a private bio_set, bio_alloc_bioset per I/O).
+ *
+ * USB (module parameter usb=1, set by "make bench" only: in "make check" the
+ * test driver owns the gadget): the module binds interface 1 (SourceSink) of
+ * the guest's test gadget, and a run reads its bulk IN endpoint, an endless
+ * source, with the same slot machinery: direct, one urb per slot allocated
+ * once (usb_fill_bulk_urb + usb_submit_urb per transfer, as a Linux driver
+ * keeps its urbs); wdfio, one request per slot (WdfRequestReuse +
+ * WdfUsbTargetPipeFormatRequestForRead + WdfRequestSend).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -42,12 +50,15 @@
 #include <linux/slab.h>
 #include <linux/timer.h>
 #include <linux/uaccess.h>
+#include <linux/usb.h>
 #include <linux/vmstat.h>
 #include <linux/wait.h>
 #include <trace/events/kmem.h>
 
 #include <ntddk.h>
 #include <wdf.h>
+#include <wdflinux.h>
+#include <wdfusb.h>
 
 #include "../compat.h"
 #include "wdfio_bench.h"
@@ -70,6 +81,7 @@ struct wb_thread;
  * @mem: WDFMEMORY over @buf (wdfio kinds)
  * @req: the slot's request (reuse and sync wdfio kinds)
  * @timer: direct timed kind: the per-I/O timeout
+ * @urb: direct USB kind: the slot's urb
  * @done: I/Os completed through this slot (one at a time: no atomics)
  * @errors: I/Os failed
  * @status: the first failure's NTSTATUS or negative errno
@@ -82,6 +94,7 @@ struct wb_slot {
 	WDFMEMORY mem;
 	WDFREQUEST req;
 	struct timer_list timer;
+	struct urb *urb;
 	u64 done;
 	u64 errors;
 	long status;
@@ -110,6 +123,7 @@ struct wb_ctx {
 	struct block_device *bdev;
 	struct wdfio_bdev_handle bdev_h;
 	WDFIOTARGET target;
+	bool usb;		/* a USB kind: wb_usb, no block device */
 	u64 nr_blocks;		/* of bs bytes */
 	bool timed;
 	unsigned int nr_threads;
@@ -118,6 +132,35 @@ struct wb_ctx {
 
 static struct bio_set wb_bs;
 static DEFINE_MUTEX(wb_lock);
+
+static bool usb;
+module_param(usb, bool, 0444);
+MODULE_PARM_DESC(usb, "bind the test gadget's SourceSink interface (make bench; the check suite's test driver owns it otherwise)");
+
+/**
+ * struct wb_usb_state - the bound SourceSink interface
+ * @lock: protects every field against probe/disconnect; a USB run holds
+ *	it from start to end (disconnect waits for the run)
+ * @intf: the interface, NULL while unbound
+ * @udev: its device
+ * @dev: the WDFUSBDEVICE made from @intf in probe()
+ * @in: the bulk IN pipe (the source)
+ * @in_ep: its endpoint address
+ * @maxp: its packet size
+ */
+struct wb_usb_state {
+	struct mutex lock;	/* see the kernel-doc above */
+	struct usb_interface *intf;
+	struct usb_device *udev;
+	WDFUSBDEVICE dev;
+	WDFUSBPIPE in;
+	u8 in_ep;
+	u16 maxp;
+};
+
+static struct wb_usb_state wb_usb = {
+	.lock = __MUTEX_INITIALIZER(wb_usb.lock),
+};
 
 /* ------------------------------------------------------------------ */
 /* Allocation counting (kmem tracepoints, PGALLOC vm events)           */
@@ -432,6 +475,71 @@ static void wb_wdf_sync(struct wb_thread *th, struct wb_slot *slot)
 }
 
 /* ------------------------------------------------------------------ */
+/* USB: bulk IN of the gadget's SourceSink function                    */
+
+static void wb_usb_direct_end(struct urb *urb)
+{
+	struct wb_slot *slot = urb->context;
+	int err = urb->status;
+
+	if (!err && urb->actual_length != slot->th->ctx->run->bs)
+		err = -EREMOTEIO;
+	wb_slot_done(slot, !err, err);
+}
+
+static void wb_usb_direct(struct wb_thread *th, struct wb_slot *slot)
+{
+	struct usb_device *udev = wb_usb.udev;
+	int err;
+
+	usb_fill_bulk_urb(slot->urb, udev, usb_rcvbulkpipe(udev, wb_usb.in_ep),
+			  slot->buf, th->ctx->run->bs, wb_usb_direct_end, slot);
+	err = usb_submit_urb(slot->urb, GFP_NOIO);
+	if (err)
+		wb_slot_done(slot, false, err);
+}
+
+static EVT_WDF_REQUEST_COMPLETION_ROUTINE wb_usb_wdf_done;
+
+static VOID wb_usb_wdf_done(WDFREQUEST Request, WDFIOTARGET Target,
+			    PWDF_REQUEST_COMPLETION_PARAMS Params,
+			    WDFCONTEXT Context)
+{
+	struct wb_slot *slot = Context;
+	NTSTATUS status = Params->IoStatus.Status;
+
+	UNREFERENCED_PARAMETER(Request);
+	UNREFERENCED_PARAMETER(Target);
+	if (NT_SUCCESS(status) &&
+	    Params->IoStatus.Information != slot->th->ctx->run->bs)
+		status = STATUS_UNSUCCESSFUL;
+	wb_slot_done(slot, NT_SUCCESS(status), status);
+}
+
+static void wb_usb_wdf(struct wb_thread *th, struct wb_slot *slot)
+{
+	WDF_REQUEST_REUSE_PARAMS rp;
+	NTSTATUS status;
+
+	WDF_REQUEST_REUSE_PARAMS_INIT(&rp, WDF_REQUEST_REUSE_NO_FLAGS,
+				      STATUS_SUCCESS);
+	status = WdfRequestReuse(slot->req, &rp);
+	if (!NT_SUCCESS(status))
+		goto out_fail;
+	status = WdfUsbTargetPipeFormatRequestForRead(wb_usb.in, slot->req,
+						      slot->mem, NULL);
+	if (!NT_SUCCESS(status))
+		goto out_fail;
+	WdfRequestSetCompletionRoutine(slot->req, wb_usb_wdf_done, slot);
+	if (WdfRequestSend(slot->req, WdfUsbTargetPipeGetIoTarget(wb_usb.in),
+			   WDF_NO_SEND_OPTIONS))
+		return;
+	status = WdfRequestGetStatus(slot->req);
+out_fail:
+	wb_slot_done(slot, false, status);
+}
+
+/* ------------------------------------------------------------------ */
 /* The run                                                             */
 
 static void wb_submit(struct wb_thread *th, struct wb_slot *slot)
@@ -451,6 +559,12 @@ static void wb_submit(struct wb_thread *th, struct wb_slot *slot)
 		break;
 	case WDFIO_BENCH_WDF_SYNC:
 		wb_wdf_sync(th, slot);
+		break;
+	case WDFIO_BENCH_USB_DIRECT:
+		wb_usb_direct(th, slot);
+		break;
+	case WDFIO_BENCH_USB_WDF:
+		wb_usb_wdf(th, slot);
 		break;
 	}
 }
@@ -499,7 +613,12 @@ static bool wb_is_wdf(u32 kind)
 {
 	return kind == WDFIO_BENCH_WDF_ASYNC_NEW ||
 	       kind == WDFIO_BENCH_WDF_ASYNC_REUSE ||
-	       kind == WDFIO_BENCH_WDF_SYNC;
+	       kind == WDFIO_BENCH_WDF_SYNC || kind == WDFIO_BENCH_USB_WDF;
+}
+
+static bool wb_is_usb(u32 kind)
+{
+	return kind == WDFIO_BENCH_USB_DIRECT || kind == WDFIO_BENCH_USB_WDF;
 }
 
 static NTSTATUS wb_target_open(struct wb_ctx *ctx)
@@ -558,9 +677,17 @@ static int wb_slots_init(struct wb_ctx *ctx, struct wb_thread *th)
 			if (!NT_SUCCESS(status))
 				return -ENOMEM;
 		}
+		if (run->kind == WDFIO_BENCH_USB_DIRECT) {
+			slot->urb = usb_alloc_urb(0, GFP_KERNEL);
+			if (!slot->urb)
+				return -ENOMEM;
+		}
 		if (run->kind == WDFIO_BENCH_WDF_ASYNC_REUSE ||
-		    run->kind == WDFIO_BENCH_WDF_SYNC) {
+		    run->kind == WDFIO_BENCH_WDF_SYNC ||
+		    run->kind == WDFIO_BENCH_USB_WDF) {
 			status = WdfRequestCreate(WDF_NO_OBJECT_ATTRIBUTES,
+						  ctx->usb ?
+						  WdfUsbTargetPipeGetIoTarget(wb_usb.in) :
 						  ctx->target, &slot->req);
 			if (!NT_SUCCESS(status))
 				return -ENOMEM;
@@ -583,6 +710,7 @@ static void wb_slots_exit(struct wb_thread *th)
 			WdfObjectDelete(slot->req);
 		if (slot->mem)
 			WdfObjectDelete(slot->mem);
+		usb_free_urb(slot->urb);
 		timer_delete_sync(&slot->timer);
 		if (slot->buf)
 			free_pages((unsigned long)slot->buf, slot->order);
@@ -594,7 +722,10 @@ static void wb_slots_exit(struct wb_thread *th)
 static int wb_check_run(struct wdfio_bench_run *run)
 {
 	if (run->kind < WDFIO_BENCH_DIRECT_ASYNC ||
-	    run->kind >= WDFIO_BENCH_PRIMITIVES)
+	    run->kind >= WDFIO_BENCH_KIND_MAX ||
+	    run->kind == WDFIO_BENCH_PRIMITIVES)
+		return -EINVAL;
+	if (wb_is_usb(run->kind) && (run->flags & ~WDFIO_BENCH_F_COUNT_ALLOCS))
 		return -EINVAL;
 	if (run->flags & ~(WDFIO_BENCH_F_TIMEOUT | WDFIO_BENCH_F_COUNT_ALLOCS |
 			   WDFIO_BENCH_F_BREAKDOWN))
@@ -691,21 +822,33 @@ static int wb_run(struct wdfio_bench_run *run)
 	ctx->run = run;
 	ctx->timed = run->flags & WDFIO_BENCH_F_TIMEOUT;
 	ctx->nr_threads = run->threads;
-	err = wdfio_bdev_open(&ctx->bdev_h, run->dev, false, NULL);
-	if (err) {
-		snprintf(run->msg, sizeof(run->msg), "open %s: %d", run->dev,
-			 err);
-		goto out;
+	ctx->usb = wb_is_usb(run->kind);
+	if (ctx->usb) {
+		/* Held to the end: disconnect() waits for the run. */
+		mutex_lock(&wb_usb.lock);
+		if (!wb_usb.in) {
+			err = -ENODEV;
+			snprintf(run->msg, sizeof(run->msg),
+				 "no USB interface bound (load with usb=1; needs the test gadget)");
+			goto out;
+		}
+	} else {
+		err = wdfio_bdev_open(&ctx->bdev_h, run->dev, false, NULL);
+		if (err) {
+			snprintf(run->msg, sizeof(run->msg), "open %s: %d",
+				 run->dev, err);
+			goto out;
+		}
+		ctx->bdev = ctx->bdev_h.bdev;
+		ctx->nr_blocks = bdev_nr_bytes(ctx->bdev) / run->bs;
+		if (!ctx->nr_blocks) {
+			err = -EINVAL;
+			snprintf(run->msg, sizeof(run->msg), "%s is too small",
+				 run->dev);
+			goto out;
+		}
 	}
-	ctx->bdev = ctx->bdev_h.bdev;
-	ctx->nr_blocks = bdev_nr_bytes(ctx->bdev) / run->bs;
-	if (!ctx->nr_blocks) {
-		err = -EINVAL;
-		snprintf(run->msg, sizeof(run->msg), "%s is too small",
-			 run->dev);
-		goto out;
-	}
-	if (wb_is_wdf(run->kind)) {
+	if (wb_is_wdf(run->kind) && !ctx->usb) {
 		status = wb_target_open(ctx);
 		if (!NT_SUCCESS(status)) {
 			err = -EIO;
@@ -797,6 +940,8 @@ out:
 		WdfObjectDelete(ctx->target);
 	if (ctx->bdev)
 		wdfio_bdev_close(&ctx->bdev_h);
+	if (ctx->usb)
+		mutex_unlock(&wb_usb.lock);
 	kfree(ctx);
 	return err;
 }
@@ -850,6 +995,101 @@ static struct miscdevice wb_misc = {
 	.mode = 0600,
 };
 
+/* ------------------------------------------------------------------ */
+/* The USB driver (usb=1)                                              */
+
+/* As a ported KMDF driver's EvtDevicePrepareHardware: device, config, pipe */
+static NTSTATUS wb_usb_prepare(struct usb_interface *intf)
+{
+	WDF_USB_DEVICE_SELECT_CONFIG_PARAMS sel;
+	WDF_USB_PIPE_INFORMATION info;
+	WDFUSBINTERFACE iface;
+	NTSTATUS status;
+	UCHAR k;
+
+	status = WdfUsbTargetDeviceCreate(WdfDeviceFromUsbInterface(intf),
+					  WDF_NO_OBJECT_ATTRIBUTES, &wb_usb.dev);
+	if (!NT_SUCCESS(status))
+		return status;
+	WDF_USB_DEVICE_SELECT_CONFIG_PARAMS_INIT_SINGLE_INTERFACE(&sel);
+	status = WdfUsbTargetDeviceSelectConfig(wb_usb.dev,
+						WDF_NO_OBJECT_ATTRIBUTES, &sel);
+	if (!NT_SUCCESS(status))
+		return status;
+	iface = sel.Types.SingleInterface.ConfiguredUsbInterface;
+	for (k = 0; k < sel.Types.SingleInterface.NumberConfiguredPipes; k++) {
+		WDFUSBPIPE pipe;
+
+		WDF_USB_PIPE_INFORMATION_INIT(&info);
+		pipe = WdfUsbInterfaceGetConfiguredPipe(iface, k, &info);
+		if (info.PipeType == WdfUsbPipeTypeBulk &&
+		    WDF_USB_PIPE_DIRECTION_IN(info.EndpointAddress)) {
+			wb_usb.in = pipe;
+			wb_usb.in_ep = info.EndpointAddress;
+			wb_usb.maxp = info.MaximumPacketSize;
+		}
+	}
+	return wb_usb.in ? STATUS_SUCCESS : STATUS_INVALID_DEVICE_STATE;
+}
+
+static void wb_usb_release(void)
+{
+	if (wb_usb.dev)
+		WdfObjectDelete(wb_usb.dev);
+	wb_usb.dev = NULL;
+	wb_usb.in = NULL;
+	wb_usb.intf = NULL;
+	wb_usb.udev = NULL;
+}
+
+static int wb_usb_probe(struct usb_interface *intf,
+			const struct usb_device_id *id)
+{
+	NTSTATUS status;
+	int err = 0;
+
+	mutex_lock(&wb_usb.lock);
+	if (wb_usb.intf) {
+		err = -EBUSY;
+		goto out_unlock;
+	}
+	wb_usb.intf = intf;
+	wb_usb.udev = interface_to_usbdev(intf);
+	status = wb_usb_prepare(intf);
+	if (!NT_SUCCESS(status)) {
+		pr_err("SourceSink interface: 0x%08x\n", (u32)status);
+		wb_usb_release();
+		err = -EIO;
+		goto out_unlock;
+	}
+	pr_info("bound the SourceSink interface: bulk IN 0x%02x, %u-byte packets\n",
+		wb_usb.in_ep, wb_usb.maxp);
+out_unlock:
+	mutex_unlock(&wb_usb.lock);
+	return err;
+}
+
+static void wb_usb_disconnect(struct usb_interface *intf)
+{
+	mutex_lock(&wb_usb.lock);
+	if (wb_usb.intf == intf)
+		wb_usb_release();
+	mutex_unlock(&wb_usb.lock);
+}
+
+/* The test gadget (scripts/guest/init): interface 1 is SourceSink */
+static const struct usb_device_id wb_usb_ids[] = {
+	{ USB_DEVICE_INTERFACE_NUMBER(0x1d6b, 0x0104, 1) },
+	{ }
+};
+
+static struct usb_driver wb_usb_driver = {
+	.name = "wdfio_bench",
+	.probe = wb_usb_probe,
+	.disconnect = wb_usb_disconnect,
+	.id_table = wb_usb_ids,
+};
+
 static int __init wb_init(void)
 {
 	int err;
@@ -857,20 +1097,34 @@ static int __init wb_init(void)
 	err = bioset_init(&wb_bs, WB_MAX_QD, 0, BIOSET_NEED_BVECS);
 	if (err)
 		return err;
+	if (usb) {
+		err = usb_register(&wb_usb_driver);
+		if (err)
+			goto out_bioset;
+	}
 	err = misc_register(&wb_misc);
 	if (err)
-		bioset_exit(&wb_bs);
+		goto out_usb;
+	return 0;
+
+out_usb:
+	if (usb)
+		usb_deregister(&wb_usb_driver);
+out_bioset:
+	bioset_exit(&wb_bs);
 	return err;
 }
 
 static void __exit wb_exit(void)
 {
 	misc_deregister(&wb_misc);
+	if (usb)
+		usb_deregister(&wb_usb_driver);
 	bioset_exit(&wb_bs);
 }
 
 module_init(wb_init);
 module_exit(wb_exit);
 
-MODULE_DESCRIPTION("wdfio benchmark: WDF I/O targets vs direct bio submission");
+MODULE_DESCRIPTION("wdfio benchmark: WDF I/O targets vs direct bio and urb submission");
 MODULE_LICENSE("GPL");

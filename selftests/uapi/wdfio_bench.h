@@ -41,6 +41,18 @@ enum wdfio_bench_kind {
 	 * [2] memcpy of 4 KiB, [3] ktime_get_ns()
 	 */
 	WDFIO_BENCH_PRIMITIVES,
+	/*
+	 * USB bulk IN of the test gadget's SourceSink function (@dev
+	 * ignored; wdfio_bench.ko loaded with usb=1): one urb per slot,
+	 * allocated once, usb_fill_bulk_urb + usb_submit_urb per transfer
+	 */
+	WDFIO_BENCH_USB_DIRECT,
+	/*
+	 * The same through the bulk IN pipe target: one request per slot,
+	 * WdfRequestReuse + WdfUsbTargetPipeFormatRequestForRead +
+	 * SetCompletionRoutine + WdfRequestSend
+	 */
+	WDFIO_BENCH_USB_WDF,
 	WDFIO_BENCH_KIND_MAX,
 };
 
@@ -70,7 +82,7 @@ enum wdfio_bench_kind {
 
 /**
  * struct wdfio_bench_run - one run of one side
- * @dev: in: block device path, NUL-terminated
+ * @dev: in: block device path, NUL-terminated (USB kinds: ignored)
  * @kind: in: enum wdfio_bench_kind
  * @flags: in: WDFIO_BENCH_F_*
  * @bs: in: bytes per I/O (a multiple of 4096, at most 1 MiB)
@@ -115,14 +127,16 @@ struct wdfio_bench_run {
  */
 #define WDFIO_BENCH_NB_IRQ0	"/dev/nbbench0"	/* irqmode=0: inline, 2 hw queues */
 #define WDFIO_BENCH_NB_IRQ1	"/dev/nbbench1"	/* irqmode=1: softirq, 1 hw queue */
+/* The USB rows' "device": the gadget's SourceSink interface (usb=1) */
+#define WDFIO_BENCH_USB_SS	"usb:sourcesink"
 
 /*
  * X(name, device, bs, qd, threads, direct_kind, wdfio_kind, flags, desc):
  * every pair, in run order. A (the Linux baseline) runs first in every
- * round. To add a transport (e.g. USB: usb_submit_urb vs a pipe target),
- * add its kinds to enum wdfio_bench_kind, implement them in
- * selftests/bench/, and add a row here; the runner, the table and the CSV
- * need no change.
+ * round. To add a transport, add its kinds to enum wdfio_bench_kind,
+ * implement them in selftests/bench/, and add a row here; the runner, the
+ * table and the CSV need no change. (The fio rows, which run fio in user
+ * space rather than this module, are listed in wdfio_bench.c.)
  */
 #define WDFIO_BENCH_ROWS(X)						\
 	X(async_irq0_qd1_new, WDFIO_BENCH_NB_IRQ0, 4096, 1, 1,		\
@@ -178,7 +192,10 @@ struct wdfio_bench_run {
 	  "64K rand read, irqmode=1, QD8, reuse (MB/s)")		\
 	X(large_1m_irq1_qd8_reuse, WDFIO_BENCH_NB_IRQ1, 1048576, 8, 1,	\
 	  WDFIO_BENCH_DIRECT_ASYNC, WDFIO_BENCH_WDF_ASYNC_REUSE, 0,	\
-	  "1M rand read, irqmode=1, QD8, reuse: split into bios (MB/s)")
+	  "1M rand read, irqmode=1, QD8, reuse: split into bios (MB/s)") \
+	X(usb_bulk_in_qd16, WDFIO_BENCH_USB_SS, 4096, 16, 1,		\
+	  WDFIO_BENCH_USB_DIRECT, WDFIO_BENCH_USB_WDF, 0,		\
+	  "USB bulk IN 4K, SourceSink source, 16 in flight: urb vs pipe target (MB/s)")
 
 /*
  * X(name, kind, flags, desc): allocation counting runs on WDFIO_BENCH_NB_IRQ0

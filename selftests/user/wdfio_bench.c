@@ -13,10 +13,20 @@
  * per run, default 1000), WDFIO_TESTS (comma-separated globs over the row
  * names; alloc rows are "alloc_<name>").
  *
+ * fio rows (scripts/guest/init, setup_fio): WDFIO_BENCH_FIO is the command
+ * that runs fio ("chroot /host /usr/bin/fio"), WDFIO_BENCH_FIO_RAW,
+ * WDFIO_BENCH_FIO_DM and WDFIO_BENCH_FIO_WDF the raw null_blk device,
+ * dm-linear over it and the WDF linear filter over it. Each round runs one
+ * fio with three jobs, one after the other (raw, dm-linear, WDF linear,
+ * the order rotated each round); the ratios are medians over rounds of
+ * each round's ratios.
+ *
  * Started under a name containing "smoke" (the check suite installs it as
  * /tests/wdfio_bench_smoke) it does a smoke run: one round of a few I/Os per
  * row, so "make check" keeps the module and this program building and
- * working; ratios are printed but mean nothing.
+ * working; ratios are printed but mean nothing. The USB row is skipped
+ * there (the check suite's test driver owns the gadget: ENODEV), and so
+ * are the fio rows (no fio in that guest).
  *
  * Each row starts with one uncounted run of each side (warm-up: TCG
  * translates code the first time it runs).
@@ -131,6 +141,12 @@ static int do_run(const char *dev, unsigned int kind, unsigned int flags,
 	r->duration_ms = run_ms;
 	r->max_ios = smoke ? 64 : 0;
 	if (ioctl(fd, WDFIO_BENCH_IOC_RUN, r)) {
+		/* smoke: the USB kinds have no interface (see above) */
+		if (smoke && errno == ENODEV) {
+			printf("# skipped: run kind %u on %s: %s\n", kind, dev,
+			       r->msg);
+			return 1;
+		}
 		printf("# error: run kind %u on %s: %s (%s)\n", kind, dev,
 		       strerror(errno), r->msg);
 		return -1;
@@ -144,22 +160,28 @@ static int do_run(const char *dev, unsigned int kind, unsigned int flags,
 	return 0;
 }
 
-/* Per second: I/Os, or MiB for transfers above 4 KiB. */
-static double rate(const struct wdfio_bench_run *r, unsigned int bs)
+/* A row in MiB/s rather than IOPS: transfers above 4 KiB, and USB. */
+static int in_mib(const struct row *w)
+{
+	return w->bs > 4096 || w->direct == WDFIO_BENCH_USB_DIRECT;
+}
+
+/* Per second: I/Os, or MiB (@mib) */
+static double rate(const struct wdfio_bench_run *r, unsigned int bs, int mib)
 {
 	double per_s = (double)r->ios * 1e9 / (double)r->ns;
 
-	return bs > 4096 ? per_s * bs / (1024.0 * 1024.0) : per_s;
+	return mib ? per_s * bs / (1024.0 * 1024.0) : per_s;
 }
 
-static const char *unit(unsigned int bs)
+static const char *unit(int mib)
 {
-	return bs > 4096 ? "MiB/s" : "IOPS";
+	return mib ? "MiB/s" : "IOPS";
 }
 
-static void fmt_rate(char *buf, size_t len, double v, unsigned int bs)
+static void fmt_rate(char *buf, size_t len, double v, int mib)
 {
-	if (bs > 4096)
+	if (mib)
 		snprintf(buf, len, "%.1f", v);
 	else if (v >= 1000)
 		snprintf(buf, len, "%.1fk", v / 1000);
@@ -188,19 +210,24 @@ static void run_row(const struct row *w, int idx, int total,
 	     do_run(w->dev, w->wdf, w->flags, w->bs, w->qd, w->threads, &b)))
 		return;
 	for (i = 0; i < nrounds; i++) {
-		if (do_run(w->dev, w->direct, w->flags, w->bs, w->qd,
-			   w->threads, &a) ||
-		    do_run(w->dev, w->wdf, w->flags, w->bs, w->qd, w->threads,
-			   &b))
+		int rc = do_run(w->dev, w->direct, w->flags, w->bs, w->qd,
+				w->threads, &a);
+
+		if (!rc)
+			rc = do_run(w->dev, w->wdf, w->flags, w->bs, w->qd,
+				    w->threads, &b);
+		if (rc > 0)
+			res->ok = 2;	/* skipped */
+		if (rc)
 			return;
-		d[i] = rate(&a, w->bs);
-		x[i] = rate(&b, w->bs);
+		d[i] = rate(&a, w->bs, in_mib(w));
+		x[i] = rate(&b, w->bs, in_mib(w));
 		ratio[i] = x[i] / d[i];
 		delta[i] = (double)b.ns / b.ios - (double)a.ns / a.ios;
-		fmt_rate(s1, sizeof(s1), d[i], w->bs);
-		fmt_rate(s2, sizeof(s2), x[i], w->bs);
+		fmt_rate(s1, sizeof(s1), d[i], in_mib(w));
+		fmt_rate(s2, sizeof(s2), x[i], in_mib(w));
 		printf("#   round %d/%d: direct %s  wdfio %s %s  ratio %.3f  (%llu + %llu I/Os)\n",
-		       i + 1, nrounds, s1, s2, unit(w->bs), ratio[i],
+		       i + 1, nrounds, s1, s2, unit(in_mib(w)), ratio[i],
 		       (unsigned long long)a.ios, (unsigned long long)b.ios);
 		fflush(stdout);
 	}
@@ -218,10 +245,155 @@ static void run_row(const struct row *w, int idx, int total,
 	res->w_max = x[nrounds - 1];
 	res->spread = (ratio[nrounds - 1] - ratio[0]) / 2;
 	res->ok = 1;
-	fmt_rate(s1, sizeof(s1), res->d_med, w->bs);
-	fmt_rate(s2, sizeof(s2), res->w_med, w->bs);
+	fmt_rate(s1, sizeof(s1), res->d_med, in_mib(w));
+	fmt_rate(s2, sizeof(s2), res->w_med, in_mib(w));
 	printf("#   median: direct %s  wdfio %s %s  ratio %.3f (±%.3f)  delta %+.0f ns/request\n",
-	       s1, s2, unit(w->bs), res->ratio, res->spread, res->delta_ns);
+	       s1, s2, unit(in_mib(w)), res->ratio, res->spread, res->delta_ns);
+}
+
+/* ------------------------------------------------------------------ */
+/* fio rows: raw null_blk vs dm-linear vs the WDF linear filter        */
+
+static const struct fio_row {
+	const char *name;
+	unsigned int qd;
+	const char *desc;
+} fio_rows[] = {
+	{ "fio_randread_qd1", 1,
+	  "fio 4K randread QD1, libaio O_DIRECT: raw vs dm-linear vs WDF filter" },
+	{ "fio_randread_qd32", 32,
+	  "fio 4K randread QD32, libaio O_DIRECT: raw vs dm-linear vs WDF filter" },
+};
+
+#define NR_FIO ARRAY_SIZE(fio_rows)
+
+struct fio_result {
+	double med[3];		/* raw, dm-linear, WDF: median IOPS */
+	double wdf_raw, wdf_dm, dm_raw, spread, delta_ns;
+	int rounds;
+	int ok;
+};
+
+static const char *const fio_side[3] = { "raw", "dm-linear", "WDF linear" };
+
+/*
+ * One round: one fio process, three jobs one after the other (stonewall),
+ * each @run_ms at @qd, starting with device @first (raw, dm-linear, WDF
+ * linear, rotated: no side is always last). IOPS into @iops[] (raw,
+ * dm-linear, WDF);
+ * returns 0, or -1 (printed why). One process per round, not per device:
+ * under TCG fio takes seconds to start (its libraries come over 9p).
+ */
+static int fio_round(const char *fio, const char *const dev[3],
+		     unsigned int qd, int first, double iops[3])
+{
+	static const char *const job[3] = { "raw", "dm", "wdf" };
+	char cmd[1024], line[4096], last[256] = "";
+	int rc, j, got = 0;
+	size_t len;
+	FILE *p;
+
+	len = snprintf(cmd, sizeof(cmd),
+		       "%s --direct=1 --ioengine=libaio --iodepth=%u --rw=randread --bs=4k --norandommap --randrepeat=0 --time_based --runtime=%ums --output-format=terse --terse-version=3",
+		       fio, qd, run_ms);
+	for (j = 0; j < 3 && len < sizeof(cmd); j++) {
+		int d = (first + j) % 3;
+
+		len += snprintf(cmd + len, sizeof(cmd) - len,
+				" --name=%s --filename=%s%s", job[d], dev[d],
+				j ? " --stonewall" : "");
+	}
+	if (len + 8 >= sizeof(cmd)) {
+		printf("# error: fio command line too long\n");
+		return -1;
+	}
+	strcat(cmd, " 2>&1");
+	p = popen(cmd, "r");
+	if (!p) {
+		printf("# error: popen %s: %s\n", cmd, strerror(errno));
+		return -1;
+	}
+	for (j = 0; j < 3; j++)
+		iops[j] = -1;
+	while (fgets(line, sizeof(line), p)) {
+		/* 3;fio-3.33;<job>;0;<error>;<kB>;<kB/s>;<IOPS>;... */
+		char *f[9], *save = NULL, *tok;
+		int n = 0;
+
+		if (strncmp(line, "3;", 2)) {
+			snprintf(last, sizeof(last), "%.200s", line);
+			continue;
+		}
+		for (tok = strtok_r(line, ";", &save); tok && n < 9;
+		     tok = strtok_r(NULL, ";", &save))
+			f[n++] = tok;
+		for (j = 0; n == 9 && j < 3; j++)
+			if (!strcmp(f[2], job[j]) && !strcmp(f[4], "0")) {
+				iops[j] = strtod(f[7], NULL);
+				got += iops[j] > 0;
+			}
+	}
+	rc = pclose(p);
+	if (rc || got != 3) {
+		printf("# error: fio (QD%u) exited with %d, %d of 3 jobs reported IOPS: %s",
+		       qd, rc, got, last[0] ? last : "no output\n");
+		return -1;
+	}
+	return 0;
+}
+
+static void run_fio_row(const struct fio_row *w, int idx, int total,
+			struct fio_result *res)
+{
+	double v[3][MAX_ROUNDS], wr[MAX_ROUNDS], wd[MAX_ROUNDS], dr[MAX_ROUNDS];
+	double delta[MAX_ROUNDS], r[3];
+	const char *fio = getenv("WDFIO_BENCH_FIO");
+	const char *const dev[3] = { getenv("WDFIO_BENCH_FIO_RAW"),
+			       getenv("WDFIO_BENCH_FIO_DM"),
+			       getenv("WDFIO_BENCH_FIO_WDF") };
+	char s[3][32];
+	int i, j;
+
+	memset(res, 0, sizeof(*res));
+	printf("# [%2d/%d] %s: %s\n", idx, total, w->name, w->desc);
+	if (!fio || !dev[0] || !dev[1] || !dev[2]) {
+		printf("# error: no WDFIO_BENCH_FIO/_RAW/_DM/_WDF (see scripts/guest/init)\n");
+		return;
+	}
+	/* Warm-up, not counted (and fio's first start loads it over 9p) */
+	if (fio_round(fio, dev, w->qd, 0, r))
+		return;
+	for (i = 0; i < nrounds; i++) {
+		if (fio_round(fio, dev, w->qd, i % 3, r))
+			return;
+		for (j = 0; j < 3; j++) {
+			v[j][i] = r[j];
+			fmt_rate(s[j], sizeof(s[j]), v[j][i], 0);
+		}
+		wr[i] = v[2][i] / v[0][i];
+		wd[i] = v[2][i] / v[1][i];
+		dr[i] = v[1][i] / v[0][i];
+		delta[i] = 1e9 / v[2][i] - 1e9 / v[0][i];
+		printf("#   round %d/%d: %s %s  %s %s  %s %s IOPS  WDF/raw %.3f  WDF/dm %.3f\n",
+		       i + 1, nrounds, fio_side[0], s[0], fio_side[1], s[1],
+		       fio_side[2], s[2], wr[i], wd[i]);
+	}
+	res->rounds = nrounds;
+	for (j = 0; j < 3; j++)
+		res->med[j] = median(v[j], nrounds);
+	res->wdf_raw = median(wr, nrounds);
+	res->wdf_dm = median(wd, nrounds);
+	res->dm_raw = median(dr, nrounds);
+	res->delta_ns = median(delta, nrounds);
+	qsort(wr, nrounds, sizeof(*wr), cmp_double);
+	res->spread = (wr[nrounds - 1] - wr[0]) / 2;
+	res->ok = 1;
+	for (j = 0; j < 3; j++)
+		fmt_rate(s[j], sizeof(s[j]), res->med[j], 0);
+	printf("#   median: raw %s  dm-linear %s  WDF linear %s IOPS", s[0], s[1],
+	       s[2]);
+	printf("  WDF/raw %.3f (±%.3f)  WDF/dm-linear %.3f  dm-linear/raw %.3f\n",
+	       res->wdf_raw, res->spread, res->wdf_dm, res->dm_raw);
 }
 
 struct alloc_result {
@@ -315,6 +487,7 @@ int main(int argc, char **argv)
 	const char *base = strrchr(argv[0], '/');
 	struct result res[ARRAY_SIZE(rows)];
 	struct alloc_result ares[ARRAY_SIZE(alloc_rows)];
+	struct fio_result fres[NR_FIO];
 	int nrows = ARRAY_SIZE(rows);
 	int narows = ARRAY_SIZE(alloc_rows);
 	int plan = 0, failed = 0, i, k;
@@ -339,6 +512,8 @@ int main(int argc, char **argv)
 
 	for (i = 0; i < nrows; i++)
 		plan += selected(rows[i].name);
+	for (i = 0; i < NR_FIO; i++)
+		plan += selected(fio_rows[i].name);
 	for (i = 0; i < narows; i++)
 		plan += selected(alloc_rows[i].name);
 	for (i = 0; i < NR_BREAKDOWN; i++)
@@ -365,9 +540,26 @@ int main(int argc, char **argv)
 			continue;
 		}
 		run_row(&rows[i], ++k, plan, &res[i]);
-		printf("%s %d %s\n", res[i].ok ? "ok" : "not ok", ++tap_n,
-		       rows[i].name);
+		printf("%s %d %s%s\n", res[i].ok ? "ok" : "not ok", ++tap_n,
+		       rows[i].name,
+		       res[i].ok == 2 ? " # SKIP no USB interface (smoke)" : "");
 		failed += !res[i].ok;
+	}
+	for (i = 0; i < NR_FIO; i++) {
+		const char *skip = NULL;
+
+		if (!selected(fio_rows[i].name)) {
+			fres[i].ok = -1;
+			continue;
+		}
+		if (smoke)
+			skip = "fio runs in make bench only";
+		else
+			run_fio_row(&fio_rows[i], ++k, plan, &fres[i]);
+		printf("%s %d %s%s%s\n", fres[i].ok || skip ? "ok" : "not ok",
+		       ++tap_n, fio_rows[i].name, skip ? " # SKIP " : "",
+		       skip ? skip : "");
+		failed += !fres[i].ok && !skip;
 	}
 	printf("# allocations per I/O (kmem tracepoints, PGALLOC events), %s, QD1, 4 KiB:\n",
 	       WDFIO_BENCH_NB_IRQ0);
@@ -409,11 +601,32 @@ int main(int argc, char **argv)
 
 		if (res[i].ok != 1)
 			continue;
-		fmt_rate(s1, sizeof(s1), res[i].d_med, rows[i].bs);
-		fmt_rate(s2, sizeof(s2), res[i].w_med, rows[i].bs);
+		fmt_rate(s1, sizeof(s1), res[i].d_med, in_mib(&rows[i]));
+		fmt_rate(s2, sizeof(s2), res[i].w_med, in_mib(&rows[i]));
 		printf("# | %s | %s | %s | %s | %s | %.3f | %.3f | %+.0f |\n",
-		       rows[i].name, rows[i].desc, unit(rows[i].bs), s1, s2,
+		       rows[i].name, rows[i].desc, unit(in_mib(&rows[i])), s1, s2,
 		       res[i].ratio, res[i].spread, res[i].delta_ns);
+	}
+	for (i = 0, k = 0; i < NR_FIO; i++)
+		k += fres[i].ok == 1;
+	if (k) {
+		printf("#\n");
+		printf("# | fio row | what | unit | raw null_blk | dm-linear | WDF linear |");
+		printf(" WDF/raw | WDF/dm-linear | dm-linear/raw | Δ ns/request WDF−raw |\n");
+		printf("# |---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+	}
+	for (i = 0; i < NR_FIO; i++) {
+		char s1[32], s2[32], s3[32];
+
+		if (fres[i].ok != 1)
+			continue;
+		fmt_rate(s1, sizeof(s1), fres[i].med[0], 0);
+		fmt_rate(s2, sizeof(s2), fres[i].med[1], 0);
+		fmt_rate(s3, sizeof(s3), fres[i].med[2], 0);
+		printf("# | %s | %s | IOPS | %s | %s | %s | %.3f | %.3f | %.3f | %+.0f |\n",
+		       fio_rows[i].name, fio_rows[i].desc, s1, s2, s3,
+		       fres[i].wdf_raw, fres[i].wdf_dm, fres[i].dm_raw,
+		       fres[i].delta_ns);
 	}
 	printf("#\n");
 	printf("# | allocation row | what | slab allocs/I/O | bytes/I/O | pages/I/O |\n");
@@ -441,10 +654,18 @@ int main(int argc, char **argv)
 			printf("# bench-csv: %s,%s,%u,%u,%u,%u,%s,%d,%.1f,%.1f,%.4f,%.4f,%.1f,%.1f,%.1f,%.1f,%.1f\n",
 			       rows[i].name, rows[i].dev, rows[i].bs,
 			       rows[i].qd, rows[i].threads, rows[i].flags,
-			       unit(rows[i].bs), res[i].rounds, res[i].d_med,
+			       unit(in_mib(&rows[i])), res[i].rounds, res[i].d_med,
 			       res[i].w_med, res[i].ratio, res[i].spread,
 			       res[i].delta_ns, res[i].d_min, res[i].d_max,
 			       res[i].w_min, res[i].w_max);
+	printf("# bench-fio-csv: row,qd,rounds,raw_iops_median,dm_linear_iops_median,wdf_linear_iops_median,wdf_raw_ratio_median,wdf_dm_ratio_median,dm_raw_ratio_median,wdf_raw_ratio_halfrange,delta_ns_wdf_raw_median\n");
+	for (i = 0; i < NR_FIO; i++)
+		if (fres[i].ok == 1)
+			printf("# bench-fio-csv: %s,%u,%d,%.1f,%.1f,%.1f,%.4f,%.4f,%.4f,%.4f,%.1f\n",
+			       fio_rows[i].name, fio_rows[i].qd, fres[i].rounds,
+			       fres[i].med[0], fres[i].med[1], fres[i].med[2],
+			       fres[i].wdf_raw, fres[i].wdf_dm, fres[i].dm_raw,
+			       fres[i].spread, fres[i].delta_ns);
 	printf("# bench-alloc-csv: row,ios,slab_allocs_per_io,slab_bytes_per_io,pages_per_io\n");
 	for (i = 0; i < narows; i++)
 		if (ares[i].ok == 1)
