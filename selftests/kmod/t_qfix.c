@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The receiving side's promises under stress points: REQ_PREFLUSH/REQ_FUA
+ * through a filter that does not forward the bio, the bounce copy of a
+ * bio's data (alive through the request's cleanup; none for discards), a
+ * buffer-backed request sent and forgotten (the target's until its I/O
+ * ends), Stop of a purged queue, and a caller of the character front-end
+ * killed while the driver keeps its request.
+ */
+#include <linux/blkdev.h>
+#include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/kthread.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "util.h"
+#include "wt_cases.h"
+
+/* ---- a filter over wdfio_tb0 ---------------------------------------------- */
+
+struct wt_qf_state {
+	bool forget;		/* everything SEND_AND_FORGET, else a routine */
+	bool check_buf;		/* writes: check the input buffer at cleanup */
+	PCUNICODE_STRING name;
+	atomic_t presented;
+	atomic_t send_failed;
+	atomic_t checked;
+	atomic_t cleanup_bad;
+};
+
+static struct wt_qf_state wt_qf;
+
+/* What a request's cleanup callback checks: its write buffer, unchanged. */
+typedef struct _WT_QF_REQ {
+	const u8 *Buf;
+	size_t Len;
+	u32 Sum;
+} WT_QF_REQ;
+
+WDF_DECLARE_CONTEXT_TYPE_WITH_NAME(WT_QF_REQ, WtQfReq);
+
+static EVT_WDF_DRIVER_DEVICE_ADD wt_qf_add;
+static EVT_WDF_IO_QUEUE_IO_DEFAULT wt_qf_default;
+static EVT_WDF_IO_QUEUE_IO_READ wt_qf_rw;
+static EVT_WDF_REQUEST_COMPLETION_ROUTINE wt_qf_done;
+static EVT_WDF_OBJECT_CONTEXT_CLEANUP wt_qf_req_cleanup;
+
+static u32 wt_qf_sum(const u8 *p, size_t n)
+{
+	u32 s = 0;
+
+	while (n--)
+		s = s * 31 + *p++;
+	return s;
+}
+
+static void wt_qf_req_cleanup(WDFOBJECT Object)
+{
+	WT_QF_REQ *c = WtQfReq(Object);
+
+	if (!c->Buf)
+		return;
+	atomic_inc(&wt_qf.checked);
+	if (wt_qf_sum(c->Buf, c->Len) != c->Sum)
+		atomic_inc(&wt_qf.cleanup_bad);
+}
+
+static void wt_qf_done(WDFREQUEST Request, WDFIOTARGET Target,
+		       PWDF_REQUEST_COMPLETION_PARAMS Params, WDFCONTEXT Context)
+{
+	WdfRequestCompleteWithInformation(Request, Params->IoStatus.Status,
+					  Params->IoStatus.Information);
+}
+
+static void wt_qf_forward(WDFQUEUE Queue, WDFREQUEST Request)
+{
+	WDFIOTARGET target = WdfDeviceGetIoTarget(WdfIoQueueGetDevice(Queue));
+	WDF_REQUEST_SEND_OPTIONS options;
+
+	atomic_inc(&wt_qf.presented);
+	if (wt_qf.forget) {
+		WDF_REQUEST_SEND_OPTIONS_INIT(&options,
+					      WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET);
+		if (!WdfRequestSend(Request, target, &options)) {
+			atomic_inc(&wt_qf.send_failed);
+			WdfRequestComplete(Request,
+					   WdfRequestGetStatus(Request));
+		}
+		return;
+	}
+	WdfRequestFormatRequestUsingCurrentType(Request);
+	WdfRequestSetCompletionRoutine(Request, wt_qf_done, NULL);
+	if (!WdfRequestSend(Request, target, WDF_NO_SEND_OPTIONS)) {
+		atomic_inc(&wt_qf.send_failed);
+		WdfRequestComplete(Request, WdfRequestGetStatus(Request));
+	}
+}
+
+static void wt_qf_default(WDFQUEUE Queue, WDFREQUEST Request)
+{
+	wt_qf_forward(Queue, Request);
+}
+
+static void wt_qf_rw(WDFQUEUE Queue, WDFREQUEST Request, size_t Length)
+{
+	WDF_REQUEST_PARAMETERS p;
+	WT_QF_REQ *c;
+	size_t len;
+	PVOID buf;
+
+	WDF_REQUEST_PARAMETERS_INIT(&p);
+	WdfRequestGetParameters(Request, &p);
+	if (wt_qf.check_buf && p.Type == WdfRequestTypeWrite &&
+	    NT_SUCCESS(WdfRequestRetrieveInputBuffer(Request, 1, &buf, &len))) {
+		c = WtQfReq(Request);
+		c->Buf = buf;
+		c->Len = len;
+		c->Sum = wt_qf_sum(buf, len);
+	}
+	wt_qf_forward(Queue, Request);
+}
+
+static NTSTATUS wt_qf_add(WDFDRIVER Driver, PWDFDEVICE_INIT DeviceInit)
+{
+	WDF_OBJECT_ATTRIBUTES attr;
+	WDF_IO_QUEUE_CONFIG qc;
+	WDFDEVICE device;
+	NTSTATUS status;
+
+	WdfFdoInitSetFilter(DeviceInit);
+	status = WdfDeviceInitAssignName(DeviceInit, wt_qf.name);
+	if (!NT_SUCCESS(status))
+		return status;
+	WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE(&attr, WT_QF_REQ);
+	attr.EvtCleanupCallback = wt_qf_req_cleanup;
+	WdfDeviceInitSetRequestAttributes(DeviceInit, &attr);
+	status = WdfDeviceCreate(&DeviceInit, WDF_NO_OBJECT_ATTRIBUTES, &device);
+	if (!NT_SUCCESS(status))
+		return status;
+	WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE(&qc, WdfIoQueueDispatchParallel);
+	qc.EvtIoDefault = wt_qf_default;
+	qc.EvtIoRead = wt_qf_rw;
+	qc.EvtIoWrite = wt_qf_rw;
+	return WdfIoQueueCreate(device, &qc, WDF_NO_OBJECT_ATTRIBUTES, NULL);
+}
+
+struct wt_qf_fix {
+	WDFDRIVER driver;
+	struct wt_bdev upper;
+	struct wt_bdev lower;
+};
+
+static bool wt_qf_open(struct wt *t, struct wt_qf_fix *f, bool forget,
+		       bool check_buf, PCUNICODE_STRING name, const char *path)
+{
+	UNICODE_STRING lower_name;
+	WDF_DRIVER_CONFIG cfg;
+	WDFDEVICE device;
+	NTSTATUS status;
+	int err;
+
+	memset(f, 0, sizeof(*f));
+	memset(&wt_qf, 0, sizeof(wt_qf));
+	wt_qf.forget = forget;
+	wt_qf.check_buf = check_buf;
+	wt_qf.name = name;
+	WDF_DRIVER_CONFIG_INIT(&cfg, wt_qf_add);
+	status = WdfDriverCreate(NULL, NULL, WDF_NO_OBJECT_ATTRIBUTES, &cfg,
+				 &f->driver);
+	if (!T_STATUS(t, STATUS_SUCCESS, status))
+		return false;
+	RtlInitUnicodeString(&lower_name, wt_devs[WT_TB0].wpath);
+	status = wdfio_driver_add_device(f->driver, &lower_name, &device);
+	if (!T_STATUS(t, STATUS_SUCCESS, status))
+		return false;
+	err = wdfio_bdev_open(&f->upper.handle, path, true, NULL);
+	if (!T_TRUE(t, !err, "open %s: %d", path, err))
+		return false;
+	f->upper.bdev = f->upper.handle.bdev;
+	wt_bdev_limits(&f->upper);
+	return !wt_bdev_open(t, &wt_devs[WT_TB0], &f->lower);
+}
+
+static void wt_qf_close(struct wt *t, struct wt_qf_fix *f)
+{
+	wt_bdev_close(&f->upper);
+	wt_bdev_close(&f->lower);
+	if (f->driver && !t->wedged)
+		WdfObjectDelete(f->driver);
+}
+
+/* One write of @len bytes at @off with @flags, pattern @seed; its errno. */
+static int wt_qf_write(struct block_device *bdev, u64 off, size_t len,
+		       blk_opf_t flags, u32 seed)
+{
+	unsigned int i, n = len >> PAGE_SHIFT;
+	struct bio *bio;
+	int err;
+
+	bio = bio_alloc(bdev, n, REQ_OP_WRITE | flags, GFP_KERNEL);
+	bio->bi_iter.bi_sector = off >> SECTOR_SHIFT;
+	for (i = 0; i < n; i++) {
+		struct page *page = alloc_page(GFP_KERNEL);
+
+		if (!page)
+			break;
+		wt_fill(page_address(page), PAGE_SIZE, off + i * PAGE_SIZE,
+			seed);
+		__bio_add_page(bio, page, PAGE_SIZE, 0);
+	}
+	err = i == n ? submit_bio_wait(bio) : -ENOMEM;
+	for (i = 0; i < bio->bi_vcnt; i++)
+		__free_page(bio->bi_io_vec[i].bv_page);
+	bio_put(bio);
+	return err;
+}
+
+/*
+ * A flagged write through the filter: the lower device saw a flush before
+ * and (FUA) a flush after, or the flags themselves; the data arrived.
+ */
+static void wt_qf_flagged(struct wt *t, struct wt_qf_fix *f, blk_opf_t flags)
+{
+	struct wdfio_tb_stats before, after;
+	u64 off = SZ_1M, flushes, fua;
+	size_t len = 2 * PAGE_SIZE;
+	u32 seed = wt_next_seed();
+	int err;
+
+	if (!wt_tb_stats(t, &before))
+		return;
+	err = wt_qf_write(f->upper.bdev, off, len, flags, seed);
+	if (!T_EQ(t, 0, (u64)err) || !wt_tb_stats(t, &after))
+		return;
+	flushes = after.flushes - before.flushes;
+	fua = after.fua - before.fua;
+	T_GE(t, before.bytes_written + len, after.bytes_written);
+	if (flags & REQ_PREFLUSH)
+		T_GE(t, 1, flushes);
+	if (flags & REQ_FUA)
+		T_TRUE(t, fua >= 1 || flushes >= !!(flags & REQ_PREFLUSH) + 1,
+		       "FUA kept or a flush after the write: %llu fua, %llu flushes",
+		       fua, flushes);
+	T_EQ(t, 0, after.violations);
+	wt_raw_verify(t, &f->lower, off, len, seed);
+}
+
+int wt_qfix_flush_fua_tb0(struct wt *t)
+{
+	DECLARE_CONST_UNICODE_STRING(name0, L"\\Device\\wdfio_flt6");
+	DECLARE_CONST_UNICODE_STRING(name1, L"\\Device\\wdfio_flt7");
+	struct wt_qf_fix f;
+	int forget;
+
+	for (forget = 0; forget < 2 && !t->failures; forget++) {
+		if (!wt_tb_reset(t))
+			return 0;
+		if (wt_qf_open(t, &f, forget, false, forget ? &name1 : &name0,
+			       forget ? "/dev/wdfio_flt7" : "/dev/wdfio_flt6")) {
+			wt_set_where(t, "%s: PREFLUSH|FUA",
+				     forget ? "forget" : "routine");
+			wt_qf_flagged(t, &f, REQ_PREFLUSH | REQ_FUA);
+			wt_set_where(t, "%s: PREFLUSH",
+				     forget ? "forget" : "routine");
+			wt_qf_flagged(t, &f, REQ_PREFLUSH);
+			wt_set_where(t, "%s: FUA", forget ? "forget" : "routine");
+			wt_qf_flagged(t, &f, REQ_FUA);
+			T_EQ(t, 0, atomic_read(&wt_qf.send_failed));
+		}
+		wt_qf_close(t, &f);
+	}
+	return 0;
+}
