@@ -932,8 +932,7 @@ static void wdfio_queue_idle(struct wdfio_queue *q, bool cancel,
 		wdfio_misuse("queue %p: a stop callback is already pending", q);
 		return;
 	}
-	if (!q->power_purge)
-		q->accept = true;
+	/* Accepting is left as it is: a purged queue stays closed (KMDF). */
 	q->dispatching = false;
 	if (cb) {
 		q->idle_cb = cb;
@@ -978,8 +977,9 @@ static void wdfio_queue_sync_done(WDFQUEUE Queue, WDFCONTEXT Context)
  *	request of the queue, or NULL
  * @Context: its context
  *
- * The queue keeps accepting requests; they wait until WdfIoQueueStart.
- * Requests the driver owns are left alone. Only one StopComplete may be
+ * The queue keeps accepting requests (unless a purge closed it: then it
+ * stays closed); they wait until WdfIoQueueStart. Requests the driver owns
+ * are left alone. Only one StopComplete may be
  * pending (a second is a driver bug, logged and ignored).
  *
  * Context: Any context.
@@ -1029,8 +1029,8 @@ EXPORT_SYMBOL_GPL(WdfIoQueueStopSynchronously);
  *
  * Queued requests are cancelled (EvtIoCanceledOnQueue, else completed with
  * STATUS_CANCELLED); requests the driver marked cancelable get their
- * EvtRequestCancel. The queue keeps accepting new requests, which wait for
- * WdfIoQueueStart.
+ * EvtRequestCancel. The queue keeps accepting new requests (unless a purge
+ * closed it), which wait for WdfIoQueueStart.
  *
  * Context: Any context.
  * Return: Nothing.

@@ -274,3 +274,65 @@ int wt_qfix_flush_fua_tb0(struct wt *t)
 	}
 	return 0;
 }
+
+/* ---- Stop of a purged queue ---------------------------------------------- */
+
+static EVT_WDF_IO_QUEUE_IO_READ wt_qs_read;
+
+static void wt_qs_read(WDFQUEUE Queue, WDFREQUEST Request, size_t Length)
+{
+	WdfRequestComplete(Request, STATUS_SUCCESS);
+}
+
+/* A purged queue stays closed to new requests through every kind of Stop. */
+int wt_qfix_stop_purged(struct wt *t)
+{
+	WDF_IO_QUEUE_CONFIG qc;
+	WDF_DRIVER_CONFIG cfg;
+	PWDFDEVICE_INIT init;
+	WDFDRIVER driver = NULL;
+	WDFDEVICE device;
+	WDFQUEUE q;
+
+	WDF_DRIVER_CONFIG_INIT(&cfg, WDF_NO_EVENT_CALLBACK);
+	if (!T_STATUS(t, STATUS_SUCCESS,
+		      WdfDriverCreate(NULL, NULL, WDF_NO_OBJECT_ATTRIBUTES,
+				      &cfg, &driver)))
+		return 0;
+	init = WdfControlDeviceInitAllocate(driver, NULL);
+	if (!T_TRUE(t, init, "WdfControlDeviceInitAllocate"))
+		goto out;
+	if (!T_STATUS(t, STATUS_SUCCESS,
+		      WdfDeviceCreate(&init, WDF_NO_OBJECT_ATTRIBUTES,
+				      &device))) {
+		WdfDeviceInitFree(init);
+		goto out;
+	}
+	WDF_IO_QUEUE_CONFIG_INIT(&qc, WdfIoQueueDispatchSequential);
+	qc.EvtIoRead = wt_qs_read;
+	if (!T_STATUS(t, STATUS_SUCCESS, WdfIoQueueCreate(device, &qc, NULL,
+							  &q)))
+		goto out;
+
+	WdfIoQueuePurgeSynchronously(q);
+	T_EQ(t, 0, WdfIoQueueGetState(q, NULL, NULL) & WdfIoQueueAcceptRequests);
+	wt_set_where(t, "Stop");
+	WdfIoQueueStop(q, NULL, NULL);
+	T_EQ(t, 0, WdfIoQueueGetState(q, NULL, NULL) & WdfIoQueueAcceptRequests);
+	wt_set_where(t, "StopSynchronously");
+	WdfIoQueueStopSynchronously(q);
+	T_EQ(t, 0, WdfIoQueueGetState(q, NULL, NULL) & WdfIoQueueAcceptRequests);
+	wt_set_where(t, "StopAndPurgeSynchronously");
+	WdfIoQueueStopAndPurgeSynchronously(q);
+	T_EQ(t, 0, WdfIoQueueGetState(q, NULL, NULL) & WdfIoQueueAcceptRequests);
+	wt_set_where(t, "Start, then Stop");
+	WdfIoQueueStart(q);
+	T_TRUE(t, WDF_IO_QUEUE_READY(WdfIoQueueGetState(q, NULL, NULL)),
+	       "ready");
+	WdfIoQueueStop(q, NULL, NULL);
+	T_TRUE(t, WDF_IO_QUEUE_STOPPED(WdfIoQueueGetState(q, NULL, NULL)),
+	       "stopped, accepting");
+out:
+	WdfObjectDelete(driver);
+	return 0;
+}

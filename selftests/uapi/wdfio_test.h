@@ -266,6 +266,8 @@ struct wdfio_test_run {
 	  "200 rounds of 64 concurrent bios through a completion-routine filter on nullb2") \
 	X(qfix_flush_fua_tb0, 120,					\
 	  "PREFLUSH/FUA writes through a filter (routine and forget): flushes reach wdfio_tb0") \
+	X(qfix_stop_purged, 60,						\
+	  "Stop, StopSynchronously, StopAndPurge of a purged queue keep it closed") \
 	X(storm, 1200,							\
 	  "100000 sends on 2 CPUs with random timeouts and cancels: exactly-once, statuses, data") \
 	X(storm_stop_start, 900,					\
