@@ -275,6 +275,240 @@ int wt_qfix_flush_fua_tb0(struct wt *t)
 	return 0;
 }
 
+int wt_qfix_bounce_tb0(struct wt *t)
+{
+	DECLARE_CONST_UNICODE_STRING(name, L"\\Device\\wdfio_flt8");
+	size_t len = 8 * PAGE_SIZE;
+	u64 off = 2 * SZ_1M;
+	struct wt_qf_fix f;
+	u32 seed;
+	void *buf;
+	int err;
+
+	buf = kzalloc(len, GFP_KERNEL);
+	if (!T_TRUE(t, buf, "kzalloc"))
+		return 0;
+	if (!wt_tb_reset(t))
+		goto out;
+	if (!wt_qf_open(t, &f, false, true, &name, "/dev/wdfio_flt8"))
+		goto close;
+
+	wt_set_where(t, "a write's buffer through its cleanup callback");
+	seed = wt_next_seed();
+	err = wt_qf_write(f.upper.bdev, off, len, 0, seed);
+	T_EQ(t, 0, (u64)err);
+	wt_raw_verify(t, &f.lower, off, len, seed);
+	T_GE(t, 1, atomic_read(&wt_qf.checked));
+	T_EQ(t, 0, atomic_read(&wt_qf.cleanup_bad));
+
+	wt_set_where(t, "a read through the bounce copy");
+	seed = wt_next_seed();
+	if (wt_raw_fill(t, &f.lower, off, len, seed) &&
+	    wt_raw_rw(t, &f.upper, false, off, buf, len))
+		wt_verify(t, buf, len, off, seed, "read through the filter");
+
+	/*
+	 * A discard has no data: nothing to copy, so the routine filter's
+	 * FormatRequestUsingCurrentType fails it as not supported (it is no
+	 * WDF read, write or IOCTL; blkdev_issue_discard() reports that as
+	 * 0), not for want of an 8 MiB copy (-ENOMEM).
+	 */
+	wt_set_where(t, "an 8 MiB discard is not bounced");
+	err = blkdev_issue_discard(f.upper.bdev, SZ_4M >> SECTOR_SHIFT,
+				   SZ_8M >> SECTOR_SHIFT, GFP_KERNEL);
+	T_TRUE(t, !err || err == -EOPNOTSUPP, "discard: %d", err);
+close:
+	wt_qf_close(t, &f);
+out:
+	kfree(buf);
+	return 0;
+}
+
+/* ---- control devices driven with kernel_read ----------------------------- */
+
+static WDFIOTARGET wt_qk_target;
+static atomic_t wt_qk_stops;
+
+static EVT_WDF_IO_QUEUE_IO_READ wt_qk_forget;
+static EVT_WDF_IO_QUEUE_IO_STOP wt_qk_stop;
+
+static void wt_qk_forget(WDFQUEUE Queue, WDFREQUEST Request, size_t Length)
+{
+	WDF_REQUEST_SEND_OPTIONS options;
+
+	WDF_REQUEST_SEND_OPTIONS_INIT(&options,
+				      WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET);
+	if (!WdfRequestSend(Request, wt_qk_target, &options))
+		WdfRequestComplete(Request, WdfRequestGetStatus(Request));
+}
+
+static void wt_qk_stop(WDFQUEUE Queue, WDFREQUEST Request, ULONG ActionFlags)
+{
+	atomic_inc(&wt_qk_stops);
+	WdfRequestStopAcknowledge(Request, TRUE);
+}
+
+/* A driver, a named control device with a parallel default queue. */
+static bool wt_qk_setup(struct wt *t, PCWSTR name,
+			PFN_WDF_IO_QUEUE_IO_READ read,
+			WDFDRIVER *driver, WDFQUEUE *q)
+{
+	WDF_IO_QUEUE_CONFIG qc;
+	WDF_DRIVER_CONFIG cfg;
+	PWDFDEVICE_INIT init;
+	WDFDEVICE device;
+	UNICODE_STRING us;
+	NTSTATUS status;
+
+	WDF_DRIVER_CONFIG_INIT(&cfg, WDF_NO_EVENT_CALLBACK);
+	status = WdfDriverCreate(NULL, NULL, WDF_NO_OBJECT_ATTRIBUTES, &cfg,
+				 driver);
+	if (!T_STATUS(t, STATUS_SUCCESS, status))
+		return false;
+	init = WdfControlDeviceInitAllocate(*driver, NULL);
+	if (!T_TRUE(t, init, "WdfControlDeviceInitAllocate"))
+		return false;
+	RtlInitUnicodeString(&us, name);
+	T_STATUS(t, STATUS_SUCCESS, WdfDeviceInitAssignName(init, &us));
+	status = WdfDeviceCreate(&init, WDF_NO_OBJECT_ATTRIBUTES, &device);
+	if (!T_STATUS(t, STATUS_SUCCESS, status)) {
+		WdfDeviceInitFree(init);
+		return false;
+	}
+	WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE(&qc, WdfIoQueueDispatchParallel);
+	qc.EvtIoRead = read;
+	qc.EvtIoStop = wt_qk_stop;
+	if (!T_STATUS(t, STATUS_SUCCESS,
+		      WdfIoQueueCreate(device, &qc, NULL, q)))
+		return false;
+	WdfControlFinishInitializing(device);
+	return true;
+}
+
+/* A reader on its own thread, which a signal may interrupt. */
+struct wt_qk_reader {
+	struct work_struct work;	/* the deleting work, for forget */
+	struct file *filp;
+	WDFDRIVER driver;
+	ssize_t ret;
+	int sig;			/* allowed signal, or 0 */
+	struct completion done;
+	struct completion deleted;
+	char buf[4096];
+};
+
+static int wt_qk_read_fn(void *arg)
+{
+	struct wt_qk_reader *k = arg;
+	loff_t pos = 0;
+
+	if (k->sig)
+		allow_signal(k->sig);
+	k->ret = kernel_read(k->filp, k->buf, sizeof(k->buf), &pos);
+	complete(&k->done);
+	return 0;
+}
+
+static struct task_struct *wt_qk_start(struct wt *t, struct wt_qk_reader *k)
+{
+	struct task_struct *task;
+
+	init_completion(&k->done);
+	task = kthread_run(wt_qk_read_fn, k, "wt_qk_reader");
+	if (!T_TRUE(t, !IS_ERR(task), "kthread_run: %ld", PTR_ERR(task)))
+		return NULL;
+	get_task_struct(task);
+	return task;
+}
+
+static void wt_qk_delete_fn(struct work_struct *work)
+{
+	struct wt_qk_reader *k = container_of(work, struct wt_qk_reader, work);
+
+	WdfObjectDelete(k->driver);
+	complete(&k->deleted);
+}
+
+/*
+ * A read sent and forgotten to wdfio_tb0, held there: the driver owns no
+ * request any more, and deleting the device neither calls EvtIoStop for it
+ * nor completes it before the lower read ends.
+ */
+int wt_qfix_forget_owned(struct wt *t)
+{
+	struct task_struct *task = NULL;
+	struct wt_qk_reader *k;
+	ULONG queued = 9, owned = 9;
+	WDFQUEUE q;
+	int err;
+
+	atomic_set(&wt_qk_stops, 0);
+	wt_qk_target = NULL;
+	if (!wt_tb_reset(t))
+		return 0;
+	k = kzalloc(sizeof(*k), GFP_KERNEL);
+	if (!T_TRUE(t, k, "kzalloc"))
+		return 0;
+	init_completion(&k->deleted);
+	INIT_WORK(&k->work, wt_qk_delete_fn);
+	if (!NT_SUCCESS(wt_open_rw(t, &wt_devs[WT_TB0], &wt_qk_target)))
+		goto out;
+	if (!wt_qk_setup(t, L"\\Device\\wdfio_qff", wt_qk_forget, &k->driver,
+			 &q))
+		goto out;
+	k->filp = filp_open("/dev/wdfio_qff", O_RDWR, 0);
+	if (!T_TRUE(t, !IS_ERR(k->filp), "open: %ld", PTR_ERR(k->filp))) {
+		k->filp = NULL;
+		goto out;
+	}
+	err = wdfio_tb_set_hold(WT_TB, true);
+	if (!T_EQ(t, 0, (u64)err))
+		goto out;
+	task = wt_qk_start(t, k);
+	if (!task || !wt_tb_wait_held(t, 1)) {
+		wdfio_tb_set_hold(WT_TB, false);
+		wdfio_tb_release(WT_TB, 0, WDFIO_TB_ORDER_FIFO, WDFIO_TB_STS_OK);
+		goto wait_reader;
+	}
+	wt_set_where(t, "sent and forgotten, held below");
+	WdfIoQueueGetState(q, &queued, &owned);
+	T_EQ(t, 0, queued);
+	T_EQ(t, 0, owned);
+
+	wt_set_where(t, "device deleted while the read is held");
+	schedule_work(&k->work);
+	wdfio_tb_set_hold(WT_TB, false);
+	err = wdfio_tb_release(WT_TB, 0, WDFIO_TB_ORDER_FIFO, WDFIO_TB_STS_OK);
+	T_EQ(t, 1, (u64)err);
+	if (!T_TRUE(t, wait_for_completion_timeout(&k->deleted,
+						   WT_TIMEOUT_S * HZ),
+		    "the device was deleted")) {
+		t->wedged = true;
+		return 0;
+	}
+	k->driver = NULL;
+wait_reader:
+	if (task && !T_TRUE(t, wait_for_completion_timeout(&k->done,
+							   WT_TIMEOUT_S * HZ),
+			    "the read ended")) {
+		t->wedged = true;
+		return 0;
+	}
+	T_EQ(t, sizeof(k->buf), (u64)k->ret);
+	T_EQ(t, 0, atomic_read(&wt_qk_stops));
+out:
+	if (task)
+		put_task_struct(task);
+	if (k->filp)
+		filp_close(k->filp, NULL);
+	if (k->driver)
+		WdfObjectDelete(k->driver);
+	if (wt_qk_target)
+		wt_delete_target(t, wt_qk_target);
+	kfree(k);
+	return 0;
+}
+
 /* ---- Stop of a purged queue ---------------------------------------------- */
 
 static EVT_WDF_IO_QUEUE_IO_READ wt_qs_read;
