@@ -326,11 +326,18 @@ out:
 
 /* ---- control devices driven with kernel_read ----------------------------- */
 
+static WDFREQUEST wt_qk_kept;
 static WDFIOTARGET wt_qk_target;
 static atomic_t wt_qk_stops;
 
+static EVT_WDF_IO_QUEUE_IO_READ wt_qk_keep;
 static EVT_WDF_IO_QUEUE_IO_READ wt_qk_forget;
 static EVT_WDF_IO_QUEUE_IO_STOP wt_qk_stop;
+
+static void wt_qk_keep(WDFQUEUE Queue, WDFREQUEST Request, size_t Length)
+{
+	WRITE_ONCE(wt_qk_kept, Request);	/* owned, not cancelable */
+}
 
 static void wt_qk_forget(WDFQUEUE Queue, WDFREQUEST Request, size_t Length)
 {
@@ -421,6 +428,30 @@ static struct task_struct *wt_qk_start(struct wt *t, struct wt_qk_reader *k)
 	return task;
 }
 
+/* Wait (bounded) until @cond(@arg); false, recorded, if it never held. */
+static bool wt_qk_wait(struct wt *t, bool (*cond)(void *arg), void *arg,
+		       const char *what)
+{
+	int i;
+
+	for (i = 0; i < WT_TIMEOUT_S * 100; i++) {
+		if (cond(arg))
+			return true;
+		usleep_range(10000, 20000);
+	}
+	return T_FAIL(t, "%s", what);
+}
+
+static bool wt_qk_presented(void *arg)
+{
+	return READ_ONCE(wt_qk_kept);
+}
+
+static bool wt_qk_cancelled(void *arg)
+{
+	return WdfRequestIsCanceled(arg);
+}
+
 static void wt_qk_delete_fn(struct work_struct *work)
 {
 	struct wt_qk_reader *k = container_of(work, struct wt_qk_reader, work);
@@ -505,6 +536,89 @@ out:
 		WdfObjectDelete(k->driver);
 	if (wt_qk_target)
 		wt_delete_target(t, wt_qk_target);
+	kfree(k);
+	return 0;
+}
+
+/*
+ * A signal cancels a read the driver keeps without marking it cancelable:
+ * a plain signal leaves the caller waiting for the completion; a fatal one
+ * ends the wait at once (EINTR), and the driver may still use the buffer
+ * until it completes the request.
+ */
+static void wt_qk_signalled(struct wt *t, struct wt_qk_reader *k, int sig)
+{
+	struct task_struct *task;
+	WDFREQUEST r;
+	size_t len = 0;
+	PVOID buf;
+	bool ended = false;
+
+	WRITE_ONCE(wt_qk_kept, NULL);
+	k->sig = sig;
+	task = wt_qk_start(t, k);
+	if (!task)
+		return;
+	if (!wt_qk_wait(t, wt_qk_presented, NULL, "the read was presented")) {
+		/* nothing to complete: the reader is stuck in the queue */
+		t->wedged = true;
+		return;
+	}
+	r = READ_ONCE(wt_qk_kept);
+	send_sig(sig, task, 1);
+	wt_qk_wait(t, wt_qk_cancelled, r, "the request was cancelled");
+	if (sig == SIGKILL) {
+		ended = wait_for_completion_timeout(&k->done,
+						    WT_TIMEOUT_S * HZ);
+		T_TRUE(t, ended, "a killed reader left before the completion");
+		/* the buffer is still the request's */
+		if (T_STATUS(t, STATUS_SUCCESS,
+			     WdfRequestRetrieveOutputBuffer(r, 1, &buf, &len)))
+			memset(buf, 0xa5, len);
+		WdfRequestCompleteWithInformation(r, STATUS_SUCCESS, len);
+	} else {
+		WdfRequestComplete(r, STATUS_CANCELLED);
+	}
+	if (!ended &&
+	    !T_TRUE(t, wait_for_completion_timeout(&k->done,
+						   WT_TIMEOUT_S * HZ),
+		    "the read ended")) {
+		t->wedged = true;
+		put_task_struct(task);
+		return;
+	}
+	T_EQ(t, (u64)-EINTR, (u64)k->ret);
+	put_task_struct(task);
+}
+
+int wt_qfix_cdev_kill(struct wt *t)
+{
+	struct wt_qk_reader *k;
+	WDFQUEUE q;
+
+	k = kzalloc(sizeof(*k), GFP_KERNEL);
+	if (!T_TRUE(t, k, "kzalloc"))
+		return 0;
+	if (!wt_qk_setup(t, L"\\Device\\wdfio_qfk", wt_qk_keep, &k->driver, &q))
+		goto out;
+	k->filp = filp_open("/dev/wdfio_qfk", O_RDWR, 0);
+	if (!T_TRUE(t, !IS_ERR(k->filp), "open: %ld", PTR_ERR(k->filp))) {
+		k->filp = NULL;
+		goto out;
+	}
+	wt_set_where(t, "SIGUSR1");
+	wt_qk_signalled(t, k, SIGUSR1);
+	if (t->wedged)
+		return 0;
+	wt_set_where(t, "SIGKILL");
+	wt_qk_signalled(t, k, SIGKILL);
+	if (t->wedged)
+		return 0;
+out:
+	if (k->filp)
+		filp_close(k->filp, NULL);
+	if (k->driver)
+		WdfObjectDelete(k->driver);
 	kfree(k);
 	return 0;
 }
