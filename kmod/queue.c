@@ -1008,6 +1008,32 @@ static void wdfio_queue_sync_done(WDFQUEUE Queue, WDFCONTEXT Context)
 	complete(Context);
 }
 
+enum wdfio_queue_sync_op {
+	WDFIO_QSYNC_STOP,
+	WDFIO_QSYNC_STOP_PURGE,
+	WDFIO_QSYNC_PURGE,
+};
+
+/* The *Synchronously DDIs: start @op, then wait for its callback. */
+static void wdfio_queue_sync(WDFQUEUE Queue, enum wdfio_queue_sync_op op)
+{
+	struct wdfio_queue *q = wdfio_queue_checked(Queue);
+	DECLARE_COMPLETION_ONSTACK(done);
+
+	if (!q)
+		return;
+	if (!wdfio_can_sleep()) {
+		wdfio_misuse("called from atomic context");
+		return;
+	}
+	if (op == WDFIO_QSYNC_PURGE)
+		wdfio_queue_purge(q, wdfio_queue_sync_done, &done);
+	else
+		wdfio_queue_idle(q, op == WDFIO_QSYNC_STOP_PURGE,
+				 wdfio_queue_sync_done, &done);
+	wait_for_completion(&done);
+}
+
 /**
  * WdfIoQueueStop() - stop presenting requests
  * @Queue: the queue
@@ -1045,17 +1071,7 @@ EXPORT_SYMBOL_GPL(WdfIoQueueStop);
  */
 void WdfIoQueueStopSynchronously(WDFQUEUE Queue)
 {
-	struct wdfio_queue *q = wdfio_queue_checked(Queue);
-	DECLARE_COMPLETION_ONSTACK(done);
-
-	if (!q)
-		return;
-	if (!wdfio_can_sleep()) {
-		wdfio_misuse("called from atomic context");
-		return;
-	}
-	wdfio_queue_idle(q, false, wdfio_queue_sync_done, &done);
-	wait_for_completion(&done);
+	wdfio_queue_sync(Queue, WDFIO_QSYNC_STOP);
 }
 EXPORT_SYMBOL_GPL(WdfIoQueueStopSynchronously);
 
@@ -1093,17 +1109,7 @@ EXPORT_SYMBOL_GPL(WdfIoQueueStopAndPurge);
  */
 void WdfIoQueueStopAndPurgeSynchronously(WDFQUEUE Queue)
 {
-	struct wdfio_queue *q = wdfio_queue_checked(Queue);
-	DECLARE_COMPLETION_ONSTACK(done);
-
-	if (!q)
-		return;
-	if (!wdfio_can_sleep()) {
-		wdfio_misuse("called from atomic context");
-		return;
-	}
-	wdfio_queue_idle(q, true, wdfio_queue_sync_done, &done);
-	wait_for_completion(&done);
+	wdfio_queue_sync(Queue, WDFIO_QSYNC_STOP_PURGE);
 }
 EXPORT_SYMBOL_GPL(WdfIoQueueStopAndPurgeSynchronously);
 
@@ -1141,17 +1147,7 @@ EXPORT_SYMBOL_GPL(WdfIoQueuePurge);
  */
 void WdfIoQueuePurgeSynchronously(WDFQUEUE Queue)
 {
-	struct wdfio_queue *q = wdfio_queue_checked(Queue);
-	DECLARE_COMPLETION_ONSTACK(done);
-
-	if (!q)
-		return;
-	if (!wdfio_can_sleep()) {
-		wdfio_misuse("called from atomic context");
-		return;
-	}
-	wdfio_queue_purge(q, wdfio_queue_sync_done, &done);
-	wait_for_completion(&done);
+	wdfio_queue_sync(Queue, WDFIO_QSYNC_PURGE);
 }
 EXPORT_SYMBOL_GPL(WdfIoQueuePurgeSynchronously);
 
