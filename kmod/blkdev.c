@@ -7,7 +7,9 @@
  * Length and DeviceOffset (bytes), an empty REQ_PREFLUSH write as
  * WdfRequestTypeFlushBuffers, discard and write-zeroes as WdfRequestTypeOther
  * (Parameters.Others: Arg1 = byte offset, Arg2 = length, IoControlCode =
- * the REQ_OP). The completion ends the bio with the status mapped back
+ * the REQ_OP). A write with REQ_PREFLUSH or REQ_FUA is a flush, the write
+ * and (FUA) a flush, one after the other (wdfio_bfe_seq_start()). The
+ * completion ends the bio with the status mapped back
  * (wdfio_blk_status_from_nt); a read or write that completes successfully
  * with fewer bytes than asked ends with BLK_STS_IOERR.
  *
@@ -160,6 +162,155 @@ static const struct wdfio_fe_ops wdfio_bfe_ops = {
 	.complete = wdfio_bfe_complete,
 };
 
+/*
+ * A write with REQ_PREFLUSH and/or REQ_FUA is three steps through the
+ * driver: a flush (WdfRequestTypeFlushBuffers), the write without the
+ * flags, a flush; each step starts when the one before succeeded. WDF
+ * requests carry no such flags, and the driver may handle the write itself
+ * or send it to its target as a copy, so the front-end keeps the promise:
+ * the flushes reach the driver (which must handle flushes: the disk
+ * advertises a write cache), whatever it does with the data. The write is
+ * a clone of the bio, which ends to us both when the driver completes the
+ * request and when it forwards the clone as it is (SEND_AND_FORGET).
+ */
+enum wdfio_bfe_step {
+	WDFIO_BFE_PREFLUSH,
+	WDFIO_BFE_DATA,
+	WDFIO_BFE_POSTFLUSH,
+	WDFIO_BFE_END,
+};
+
+struct wdfio_bfe_seq {
+	struct work_struct work;
+	struct wdfio_device *dev;	/* referenced */
+	struct bio *bio;
+	struct bio *clone;		/* the write's, while it runs */
+	bool postflush;			/* REQ_FUA */
+	enum wdfio_bfe_step step;	/* the one running or next */
+};
+
+static void wdfio_bfe_seq_end(struct wdfio_bfe_seq *s, blk_status_t st)
+{
+	struct bio *bio = s->bio;
+
+	wdfio_object_put(&s->dev->obj);
+	kfree(s);
+	bio->bi_status = st;
+	bio_endio(bio);
+}
+
+/* A step ended with @st (any context): the next one runs from a work item. */
+static void wdfio_bfe_seq_step_done(struct wdfio_bfe_seq *s, blk_status_t st)
+{
+	if (st) {
+		wdfio_bfe_seq_end(s, st);
+		return;
+	}
+	s->step++;
+	if (s->step == WDFIO_BFE_POSTFLUSH && !s->postflush)
+		s->step++;
+	if (s->step == WDFIO_BFE_END) {
+		wdfio_bfe_seq_end(s, BLK_STS_OK);
+		return;
+	}
+	wdfio_queue_work(&s->work);
+}
+
+/* The write's clone ended: completed by the driver or by the lower device. */
+static void wdfio_bfe_seq_clone_end(struct bio *clone)
+{
+	struct wdfio_bfe_seq *s = clone->bi_private;
+	blk_status_t st = clone->bi_status;
+
+	s->clone = NULL;
+	bio_put(clone);
+	wdfio_bfe_seq_step_done(s, st);
+}
+
+static void wdfio_bfe_seq_complete(void *ctx, NTSTATUS status, ULONG_PTR info)
+{
+	struct wdfio_bfe_seq *s = ctx;
+	blk_status_t st = wdfio_blk_status_from_nt(status);
+	struct bio *clone = s->clone;
+
+	if (!clone) {
+		wdfio_bfe_seq_step_done(s, st);
+		return;
+	}
+	if (!st && info < clone->bi_iter.bi_size)
+		st = BLK_STS_IOERR;
+	clone->bi_status = st;
+	bio_endio(clone);
+}
+
+static const struct wdfio_fe_ops wdfio_bfe_seq_ops = {
+	.complete = wdfio_bfe_seq_complete,
+};
+
+/* Send the current step (process context: a work item or ->submit_bio). */
+static void wdfio_bfe_seq_submit(struct wdfio_bfe_seq *s)
+{
+	struct bio *bio = s->bio;
+	struct wdfio_io_desc d = {};
+	struct wdfio_request *req;
+	unsigned int noio;
+	NTSTATUS status;
+
+	noio = memalloc_noio_save();
+	d.fe = &wdfio_bfe_seq_ops;
+	d.fe_ctx = s;
+	if (s->step == WDFIO_BFE_DATA) {
+		s->clone = bio_alloc_clone(bio->bi_bdev, bio, GFP_NOIO,
+					   &fs_bio_set);
+		if (!s->clone) {
+			memalloc_noio_restore(noio);
+			wdfio_bfe_seq_step_done(s, BLK_STS_RESOURCE);
+			return;
+		}
+		s->clone->bi_end_io = wdfio_bfe_seq_clone_end;
+		s->clone->bi_private = s;
+		d.type = WdfRequestTypeWrite;
+		d.offset = (u64)bio->bi_iter.bi_sector << SECTOR_SHIFT;
+		d.length = bio->bi_iter.bi_size;
+		d.bio = s->clone;
+	} else {
+		/* No bio: a flush sent and forgotten is IOCTL_DISK_FLUSH_CACHE. */
+		d.type = WdfRequestTypeFlushBuffers;
+	}
+	status = wdfio_device_submit(s->dev, &d, &req);
+	memalloc_noio_restore(noio);
+	if (status == STATUS_PENDING) {
+		wdfio_object_put(&req->obj);
+		return;
+	}
+	/* Refused: no completion comes. */
+	wdfio_bfe_seq_complete(s, status, 0);
+}
+
+static void wdfio_bfe_seq_work(struct work_struct *work)
+{
+	wdfio_bfe_seq_submit(container_of(work, struct wdfio_bfe_seq, work));
+}
+
+/* Start the steps of a write with REQ_PREFLUSH/REQ_FUA; false: no memory. */
+static bool wdfio_bfe_seq_start(struct wdfio_device *dev, struct bio *bio)
+{
+	struct wdfio_bfe_seq *s = kzalloc(sizeof(*s), GFP_NOIO);
+
+	if (!s)
+		return false;
+	INIT_WORK(&s->work, wdfio_bfe_seq_work);
+	wdfio_object_get(&dev->obj);
+	s->dev = dev;
+	s->bio = bio;
+	s->postflush = bio->bi_opf & REQ_FUA;
+	s->step = bio->bi_opf & REQ_PREFLUSH ? WDFIO_BFE_PREFLUSH :
+					       WDFIO_BFE_DATA;
+	bio->bi_opf &= ~(REQ_PREFLUSH | REQ_FUA);
+	wdfio_bfe_seq_submit(s);
+	return true;
+}
+
 static void wdfio_bfe_submit_bio(struct bio *bio)
 {
 	struct wdfio_device *dev = bio->bi_bdev->bd_disk->private_data;
@@ -177,6 +328,14 @@ static void wdfio_bfe_submit_bio(struct bio *bio)
 		d.type = WdfRequestTypeRead;
 		break;
 	case REQ_OP_WRITE:
+		if (bio->bi_iter.bi_size &&
+		    (bio->bi_opf & (REQ_PREFLUSH | REQ_FUA))) {
+			if (!wdfio_bfe_seq_start(dev, bio)) {
+				bio->bi_status = BLK_STS_RESOURCE;
+				bio_endio(bio);
+			}
+			return;
+		}
 		d.type = bio->bi_iter.bi_size || !(bio->bi_opf & REQ_PREFLUSH) ?
 			 WdfRequestTypeWrite : WdfRequestTypeFlushBuffers;
 		break;

@@ -7,7 +7,8 @@
  * DeviceIoControl. The caller sleeps until the driver completes the request;
  * a signal cancels it (EvtIoCanceledOnQueue / EvtRequestCancel) and the
  * caller still waits for the completion, because the buffers are in use
- * until then.
+ * until then; a fatal signal ends the wait, and the buffers go with the
+ * request (wdfio_cdev_call()).
  *
  * Buffers follow the Windows transfer methods. Buffered: a zeroed kernel
  * buffer; input copied in before the request is created, output (only the
@@ -42,12 +43,51 @@ struct wdfio_chardev {
 	struct wdfio_device *dev;
 };
 
-/* What the caller sleeps on; lives on its stack. */
+/* The caller's pages, pinned and mapped into the kernel. */
+struct wdfio_pin {
+	struct page **pages;
+	unsigned int nr;
+	void *vaddr;
+	bool write;
+};
+
+static void wdfio_unpin_user(struct wdfio_pin *p);
+
+/*
+ * What the caller sleeps on. Two references: the caller's and the
+ * completion's. A caller killed while the driver still has the request
+ * leaves (wdfio_cdev_call()) and hands its buffers over: the last
+ * reference frees them, from a work item (vunmap and unpinning sleep).
+ */
 struct wdfio_cdev_wait {
 	struct completion done;
+	refcount_t ref;
 	NTSTATUS status;
 	ULONG_PTR info;
+	void *kbuf;			/* kvmalloc'ed, handed over */
+	struct wdfio_pin pin;		/* handed over */
+	struct work_struct free_work;
 };
+
+static void wdfio_cdev_wait_free_fn(struct work_struct *work)
+{
+	struct wdfio_cdev_wait *w = container_of(work, struct wdfio_cdev_wait,
+						 free_work);
+
+	wdfio_unpin_user(&w->pin);
+	kvfree(w->kbuf);
+	kfree(w);
+}
+
+static void wdfio_cdev_wait_put(struct wdfio_cdev_wait *w)
+{
+	if (!refcount_dec_and_test(&w->ref))
+		return;
+	if (w->kbuf || w->pin.pages)
+		wdfio_queue_work(&w->free_work);
+	else
+		kfree(w);
+}
 
 static void wdfio_cdev_complete(void *ctx, NTSTATUS status, ULONG_PTR info)
 {
@@ -56,6 +96,7 @@ static void wdfio_cdev_complete(void *ctx, NTSTATUS status, ULONG_PTR info)
 	w->status = status;
 	w->info = info;
 	complete(&w->done);
+	wdfio_cdev_wait_put(w);
 }
 
 static const struct wdfio_fe_ops wdfio_cdev_fe = {
@@ -119,33 +160,57 @@ static int wdfio_errno_from_ntstatus(NTSTATUS status)
 
 /*
  * Send @d and sleep until it completes. A signal cancels the request; the
- * wait goes on, as the buffers are in use until the driver completes it.
+ * wait goes on, as the buffers are in use until the driver completes it,
+ * but only until a fatal signal: a killed caller must not hang on a driver
+ * that never completes (KMDF's cancel is only a request). It leaves with
+ * STATUS_CANCELLED and hands its buffers (@kbuf, @pin: cleared here) to the
+ * request, which frees them when it completes; nobody is left to see what
+ * the driver writes into them.
  */
 static NTSTATUS wdfio_cdev_call(struct wdfio_device *dev,
-				struct wdfio_io_desc *d, ULONG_PTR *info,
+				struct wdfio_io_desc *d, void **kbuf,
+				struct wdfio_pin *pin, ULONG_PTR *info,
 				bool *interrupted)
 {
-	struct wdfio_cdev_wait w;
+	struct wdfio_cdev_wait *w;
 	struct wdfio_request *req;
 	NTSTATUS status;
 
 	might_sleep();
 	*info = 0;
 	*interrupted = false;
-	init_completion(&w.done);
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	init_completion(&w->done);
+	refcount_set(&w->ref, 2);
+	INIT_WORK(&w->free_work, wdfio_cdev_wait_free_fn);
 	d->fe = &wdfio_cdev_fe;
-	d->fe_ctx = &w;
+	d->fe_ctx = w;
 	status = wdfio_device_submit(dev, d, &req);
-	if (status != STATUS_PENDING)
+	if (status != STATUS_PENDING) {
+		kfree(w);
 		return status;
-	if (wait_for_completion_interruptible(&w.done)) {
+	}
+	if (wait_for_completion_interruptible(&w->done)) {
 		*interrupted = true;
 		wdfio_qreq_cancel(req);
-		wait_for_completion(&w.done);
+		if (wait_for_completion_killable(&w->done)) {
+			/* Killed: the request keeps the buffers. */
+			w->kbuf = *kbuf;
+			*kbuf = NULL;
+			w->pin = *pin;
+			memset(pin, 0, sizeof(*pin));
+			wdfio_object_put(&req->obj);
+			wdfio_cdev_wait_put(w);
+			return STATUS_CANCELLED;
+		}
 	}
 	wdfio_object_put(&req->obj);
-	*info = w.info;
-	return w.status;
+	*info = w->info;
+	status = w->status;
+	wdfio_cdev_wait_put(w);
+	return status;
 }
 
 /* -errno for a failed call; a cancel a signal caused is -EINTR. */
@@ -155,14 +220,6 @@ static int wdfio_cdev_errno(NTSTATUS status, bool interrupted)
 		return -EINTR;
 	return wdfio_errno_from_ntstatus(status);
 }
-
-/* The caller's pages, pinned and mapped into the kernel. */
-struct wdfio_pin {
-	struct page **pages;
-	unsigned int nr;
-	void *vaddr;
-	bool write;
-};
 
 static int wdfio_pin_user(struct wdfio_pin *p, unsigned long uaddr,
 			  size_t len, bool write, void **kaddr)
@@ -288,7 +345,7 @@ static ssize_t wdfio_cdev_rw(struct kiocb *iocb, struct iov_iter *it,
 		d.out_buf = buf;
 		d.out_len = len;
 	}
-	status = wdfio_cdev_call(dev, &d, &info, &interrupted);
+	status = wdfio_cdev_call(dev, &d, &kbuf, &pin, &info, &interrupted);
 	if (!NT_SUCCESS(status)) {
 		ret = wdfio_cdev_errno(status, interrupted);
 		goto out;
@@ -390,7 +447,7 @@ static long wdfio_cdev_ioctl(struct file *file, unsigned int cmd,
 		}
 	}
 
-	status = wdfio_cdev_call(dev, &d, &info, &interrupted);
+	status = wdfio_cdev_call(dev, &d, &sysbuf, &pin, &info, &interrupted);
 	if (NT_ERROR(status)) {
 		ret = wdfio_cdev_errno(status, interrupted);
 		goto out;

@@ -189,9 +189,10 @@ static inline void wdfio_bdops_release(struct gendisk *disk, fmode_t mode)
 
 /*
  * Allocate a bio-based gendisk whose limits are stacked on @lower's, as a
- * stacking driver (dm) takes them, with its write cache, FUA and
- * rotational settings. Returns the disk or an ERR_PTR; *@misaligned is set
- * when the lower limits do not stack cleanly. Up to 6.8 blk_alloc_disk()
+ * stacking driver (dm) takes them, with its write cache and rotational
+ * settings, but without FUA (blkdev.c turns REQ_FUA into a flush). Returns
+ * the disk or an ERR_PTR; *@misaligned is set when the lower limits do not
+ * stack cleanly. Up to 6.8 blk_alloc_disk()
  * took only the node and the limits were set on the queue afterwards; 6.9
  * made it take a struct queue_limits, and 6.11 moved the cache and
  * rotational flags into queue_limits.features, which blk_stack_limits()
@@ -206,6 +207,7 @@ wdfio_alloc_stacked_disk(struct block_device *lower, int node, bool *misaligned)
 	blk_set_stacking_limits(&lim);
 	*misaligned = blk_stack_limits(&lim, &bdev_get_queue(lower)->limits,
 				       0) < 0;
+	lim.features &= ~BLK_FEAT_FUA;
 	return blk_alloc_disk(&lim, node);
 #elif LINUX_VERSION_CODE < KERNEL_VERSION(6, 9, 0)
 	struct gendisk *disk = blk_alloc_disk(node);
@@ -217,7 +219,7 @@ wdfio_alloc_stacked_disk(struct block_device *lower, int node, bool *misaligned)
 	blk_set_stacking_limits(&q->limits);
 	*misaligned = blk_stack_limits(&q->limits,
 				       &bdev_get_queue(lower)->limits, 0) < 0;
-	blk_queue_write_cache(q, bdev_write_cache(lower), bdev_fua(lower));
+	blk_queue_write_cache(q, bdev_write_cache(lower), false);
 	if (bdev_nonrot(lower))
 		blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
 	return disk;

@@ -253,10 +253,12 @@ static NTSTATUS wdfio_qreq_bounce(struct wdfio_request *req)
 	struct wdfio_qreq *qr = req->qr;
 	size_t len = qr->bio->bi_iter.bi_size;
 	struct bvec_iter it;
+	unsigned long flags;
 	struct bio_vec bv;
 	void *buf, *p;
 
-	if (READ_ONCE(qr->bounce))
+	/* Pairs with the release below: a set @bounce has its pointers. */
+	if (smp_load_acquire(&qr->bounce))
 		return STATUS_SUCCESS;
 	buf = kzalloc(len, wdfio_gfp() | __GFP_NOWARN);
 	if (!buf)
@@ -268,7 +270,14 @@ static NTSTATUS wdfio_qreq_bounce(struct wdfio_request *req)
 			p += bv.bv_len;
 		}
 	}
-	if (cmpxchg(&qr->bounce, NULL, buf)) {
+	/*
+	 * Two threads may ask at once: the first to take the lock sets the
+	 * buffer pointers, then publishes @bounce (release), so whoever sees
+	 * @bounce (acquire, above) sees the pointers too.
+	 */
+	spin_lock_irqsave(&qr->dev->lock, flags);
+	if (qr->bounce) {
+		spin_unlock_irqrestore(&qr->dev->lock, flags);
 		kfree(buf);
 		return STATUS_SUCCESS;
 	}
@@ -279,15 +288,35 @@ static NTSTATUS wdfio_qreq_bounce(struct wdfio_request *req)
 		qr->out_buf = buf;
 		qr->out_len = len;
 	}
+	/* Publish after the pointers (see the acquire above). */
+	smp_store_release(&qr->bounce, buf);
+	spin_unlock_irqrestore(&qr->dev->lock, flags);
 	return STATUS_SUCCESS;
 }
 
-/*
- * Complete a request the driver owns: it leaves its queue, is deleted, and
- * its front-end learns the result; then the queue presents the next one.
+/**
+ * wdfio_qreq_release() - free what a presented request kept to its end
+ * @req: a request with a presented part, at its last reference
+ *
+ * The bounce copy of a bio's data lives as long as the request, so the
+ * request's cleanup and destroy callbacks may still read its buffers.
+ *
+ * Context: Any context.
  */
-static void wdfio_qreq_finish(struct wdfio_request *req, NTSTATUS status,
-			      ULONG_PTR info)
+void wdfio_qreq_release(struct wdfio_request *req)
+{
+	kfree(req->qr->bounce);
+	req->qr->bounce = NULL;
+}
+
+/*
+ * Complete a request that is in state @from (OWNED: the driver completes
+ * it; SENT: its sent-and-forgotten I/O ended): it leaves its queue, is
+ * deleted, and its front-end learns the result; then the queue presents
+ * the next one.
+ */
+static void wdfio_qreq_end(struct wdfio_request *req, NTSTATUS status,
+			   ULONG_PTR info, enum wdfio_qr_state from)
 {
 	struct wdfio_qreq *qr = req->qr;
 	struct wdfio_device *dev = qr->dev;
@@ -297,7 +326,7 @@ static void wdfio_qreq_finish(struct wdfio_request *req, NTSTATUS status,
 	unsigned long flags;
 
 	spin_lock_irqsave(&dev->lock, flags);
-	if (qr->state != WDFIO_QR_OWNED) {
+	if (qr->state != from) {
 		spin_unlock_irqrestore(&dev->lock, flags);
 		wdfio_misuse("request %p completed but not owned by the driver (state %d)",
 			     req, qr->state);
@@ -310,20 +339,22 @@ static void wdfio_qreq_finish(struct wdfio_request *req, NTSTATUS status,
 	}
 	q = qr->queue;
 	list_del_init(&qr->entry);
-	q->nr_owned--;
+	if (qr->state == WDFIO_QR_OWNED)
+		q->nr_owned--;
 	qr->state = WDFIO_QR_DONE;
 	spin_unlock_irqrestore(&dev->lock, flags);
 
-	if (qr->bounce) {
-		/* A bio's data went through a copy: bring a read's back. */
-		if (NT_SUCCESS(status) && qr->params.Type == WdfRequestTypeRead)
-			wdfio_bounce_to_bio(qr->bio, qr->bounce,
-					    min_t(size_t, info, qr->out_len));
-		kfree(qr->bounce);
-		qr->bounce = NULL;
-	}
-	/* Children (the buffers' WDFMEMORY) and cleanup callbacks go first. */
+	/*
+	 * Children (the buffers' WDFMEMORY) and cleanup callbacks go first:
+	 * they may still look at the buffers, the bounce copy included.
+	 */
 	wdfio_object_delete(&req->obj);
+	/* A bio's data went through a copy: bring a read's back. */
+	if (qr->bounce && NT_SUCCESS(status) &&
+	    qr->params.Type == WdfRequestTypeRead)
+		wdfio_bounce_to_bio(qr->bio, qr->bounce,
+				    min_t(size_t, info, qr->out_len));
+	/* The copy itself goes with the request (wdfio_qreq_release()). */
 	fe->complete(fe_ctx, status, info);
 	wdfio_queue_run(q);
 
@@ -332,6 +363,13 @@ static void wdfio_qreq_finish(struct wdfio_request *req, NTSTATUS status,
 		wake_up_all(&dev->idle_wq);
 	spin_unlock_irqrestore(&dev->lock, flags);
 	wdfio_object_put(&q->obj);
+}
+
+/* Complete a request the driver owns (see wdfio_qreq_end()). */
+static void wdfio_qreq_finish(struct wdfio_request *req, NTSTATUS status,
+			      ULONG_PTR info)
+{
+	wdfio_qreq_end(req, status, info, WDFIO_QR_OWNED);
 }
 
 /*
@@ -932,8 +970,7 @@ static void wdfio_queue_idle(struct wdfio_queue *q, bool cancel,
 		wdfio_misuse("queue %p: a stop callback is already pending", q);
 		return;
 	}
-	if (!q->power_purge)
-		q->accept = true;
+	/* Accepting is left as it is: a purged queue stays closed (KMDF). */
 	q->dispatching = false;
 	if (cb) {
 		q->idle_cb = cb;
@@ -971,6 +1008,32 @@ static void wdfio_queue_sync_done(WDFQUEUE Queue, WDFCONTEXT Context)
 	complete(Context);
 }
 
+enum wdfio_queue_sync_op {
+	WDFIO_QSYNC_STOP,
+	WDFIO_QSYNC_STOP_PURGE,
+	WDFIO_QSYNC_PURGE,
+};
+
+/* The *Synchronously DDIs: start @op, then wait for its callback. */
+static void wdfio_queue_sync(WDFQUEUE Queue, enum wdfio_queue_sync_op op)
+{
+	struct wdfio_queue *q = wdfio_queue_checked(Queue);
+	DECLARE_COMPLETION_ONSTACK(done);
+
+	if (!q)
+		return;
+	if (!wdfio_can_sleep()) {
+		wdfio_misuse("called from atomic context");
+		return;
+	}
+	if (op == WDFIO_QSYNC_PURGE)
+		wdfio_queue_purge(q, wdfio_queue_sync_done, &done);
+	else
+		wdfio_queue_idle(q, op == WDFIO_QSYNC_STOP_PURGE,
+				 wdfio_queue_sync_done, &done);
+	wait_for_completion(&done);
+}
+
 /**
  * WdfIoQueueStop() - stop presenting requests
  * @Queue: the queue
@@ -978,8 +1041,9 @@ static void wdfio_queue_sync_done(WDFQUEUE Queue, WDFCONTEXT Context)
  *	request of the queue, or NULL
  * @Context: its context
  *
- * The queue keeps accepting requests; they wait until WdfIoQueueStart.
- * Requests the driver owns are left alone. Only one StopComplete may be
+ * The queue keeps accepting requests (unless a purge closed it: then it
+ * stays closed); they wait until WdfIoQueueStart. Requests the driver owns
+ * are left alone. Only one StopComplete may be
  * pending (a second is a driver bug, logged and ignored).
  *
  * Context: Any context.
@@ -1007,17 +1071,7 @@ EXPORT_SYMBOL_GPL(WdfIoQueueStop);
  */
 void WdfIoQueueStopSynchronously(WDFQUEUE Queue)
 {
-	struct wdfio_queue *q = wdfio_queue_checked(Queue);
-	DECLARE_COMPLETION_ONSTACK(done);
-
-	if (!q)
-		return;
-	if (!wdfio_can_sleep()) {
-		wdfio_misuse("called from atomic context");
-		return;
-	}
-	wdfio_queue_idle(q, false, wdfio_queue_sync_done, &done);
-	wait_for_completion(&done);
+	wdfio_queue_sync(Queue, WDFIO_QSYNC_STOP);
 }
 EXPORT_SYMBOL_GPL(WdfIoQueueStopSynchronously);
 
@@ -1029,8 +1083,8 @@ EXPORT_SYMBOL_GPL(WdfIoQueueStopSynchronously);
  *
  * Queued requests are cancelled (EvtIoCanceledOnQueue, else completed with
  * STATUS_CANCELLED); requests the driver marked cancelable get their
- * EvtRequestCancel. The queue keeps accepting new requests, which wait for
- * WdfIoQueueStart.
+ * EvtRequestCancel. The queue keeps accepting new requests (unless a purge
+ * closed it), which wait for WdfIoQueueStart.
  *
  * Context: Any context.
  * Return: Nothing.
@@ -1055,17 +1109,7 @@ EXPORT_SYMBOL_GPL(WdfIoQueueStopAndPurge);
  */
 void WdfIoQueueStopAndPurgeSynchronously(WDFQUEUE Queue)
 {
-	struct wdfio_queue *q = wdfio_queue_checked(Queue);
-	DECLARE_COMPLETION_ONSTACK(done);
-
-	if (!q)
-		return;
-	if (!wdfio_can_sleep()) {
-		wdfio_misuse("called from atomic context");
-		return;
-	}
-	wdfio_queue_idle(q, true, wdfio_queue_sync_done, &done);
-	wait_for_completion(&done);
+	wdfio_queue_sync(Queue, WDFIO_QSYNC_STOP_PURGE);
 }
 EXPORT_SYMBOL_GPL(WdfIoQueueStopAndPurgeSynchronously);
 
@@ -1103,17 +1147,7 @@ EXPORT_SYMBOL_GPL(WdfIoQueuePurge);
  */
 void WdfIoQueuePurgeSynchronously(WDFQUEUE Queue)
 {
-	struct wdfio_queue *q = wdfio_queue_checked(Queue);
-	DECLARE_COMPLETION_ONSTACK(done);
-
-	if (!q)
-		return;
-	if (!wdfio_can_sleep()) {
-		wdfio_misuse("called from atomic context");
-		return;
-	}
-	wdfio_queue_purge(q, wdfio_queue_sync_done, &done);
-	wait_for_completion(&done);
+	wdfio_queue_sync(Queue, WDFIO_QSYNC_PURGE);
 }
 EXPORT_SYMBOL_GPL(WdfIoQueuePurgeSynchronously);
 
@@ -1233,7 +1267,7 @@ static NTSTATUS wdfio_request_sysbuf(struct wdfio_request *req, bool input,
 		wdfio_misuse("request %p is not owned by the driver", req);
 		return STATUS_INVALID_DEVICE_REQUEST;
 	}
-	if (qr->bio && qr->bio->bi_iter.bi_size) {
+	if (qr->bio && bio_has_data(qr->bio)) {
 		NTSTATUS status = wdfio_qreq_bounce(req);
 
 		if (!NT_SUCCESS(status))
@@ -1693,8 +1727,11 @@ void WdfRequestStopAcknowledge(WDFREQUEST Request, BOOLEAN Requeue)
 	list_del_init(&qr->entry);
 	q->nr_owned--;
 	wdfio_queue_insert_locked(q, req, true);
-	if (q->power_purge) {
-		/* A queue going away cancels what comes back (KMDF 1.11+). */
+	if (q->power_purge || qr->cancelled) {
+		/*
+		 * A queue going away cancels what comes back (KMDF 1.11+); so
+		 * does a cancel that came while the driver had it.
+		 */
 		wdfio_queue_cancel_queued(q, req, flags);
 		return;
 	}
@@ -1738,7 +1775,7 @@ static NTSTATUS wdfio_qreq_format_current(struct wdfio_request *req,
 	struct wdfio_format fmt = {};
 	NTSTATUS status = STATUS_SUCCESS;
 
-	if (qr->bio && qr->bio->bi_iter.bi_size)
+	if (qr->bio && bio_has_data(qr->bio))
 		status = wdfio_qreq_bounce(req);
 	if (!NT_SUCCESS(status))
 		return status;
@@ -1781,8 +1818,54 @@ static void wdfio_qreq_forgotten(WDFREQUEST Request, WDFIOTARGET Target,
 				 PWDF_REQUEST_COMPLETION_PARAMS Params,
 				 WDFCONTEXT Context)
 {
-	wdfio_qreq_finish(wdfio_request_from_handle(Request),
-			  Params->IoStatus.Status, Params->IoStatus.Information);
+	wdfio_qreq_end(wdfio_request_from_handle(Request),
+		       Params->IoStatus.Status, Params->IoStatus.Information,
+		       WDFIO_QR_SENT);
+}
+
+/*
+ * SEND_AND_FORGET: the request leaves the driver for its target (SENT), so
+ * that nothing on the receiving side (a purge, EvtIoStop at deletion, a
+ * driver's stray completion) can complete it while the lower device still
+ * uses its buffers; its I/O's end completes it (wdfio_qreq_forgotten()).
+ */
+static void wdfio_qreq_to_target(struct wdfio_request *req)
+{
+	struct wdfio_qreq *qr = req->qr;
+	struct wdfio_queue *q;
+	unsigned long flags;
+
+	spin_lock_irqsave(&qr->dev->lock, flags);
+	q = qr->queue;
+	list_del_init(&qr->entry);
+	q->nr_owned--;
+	qr->state = WDFIO_QR_SENT;
+	spin_unlock_irqrestore(&qr->dev->lock, flags);
+	/* The driver may own nothing now: a Stop may complete. */
+	wdfio_queue_run(q);
+}
+
+/**
+ * wdfio_qreq_send_failed() - a SEND_AND_FORGET was not sent after all
+ * @req: a request wdfio_qreq_before_send() made SENT
+ *
+ * The driver owns it again and completes it (KMDF: WdfRequestSend returned
+ * FALSE).
+ *
+ * Context: Any context.
+ */
+void wdfio_qreq_send_failed(struct wdfio_request *req)
+{
+	struct wdfio_qreq *qr = req->qr;
+	unsigned long flags;
+
+	spin_lock_irqsave(&qr->dev->lock, flags);
+	if (qr->state == WDFIO_QR_SENT) {
+		list_add_tail(&qr->entry, &qr->queue->owned);
+		qr->queue->nr_owned++;
+		qr->state = WDFIO_QR_OWNED;
+	}
+	spin_unlock_irqrestore(&qr->dev->lock, flags);
 }
 
 /*
@@ -1891,6 +1974,7 @@ NTSTATUS wdfio_qreq_before_send(struct wdfio_request *req,
 		req->routine = wdfio_qreq_forgotten;
 		req->routine_ctx = NULL;
 		spin_unlock_irqrestore(&req->lock, irqflags);
+		wdfio_qreq_to_target(req);
 		return STATUS_SUCCESS;
 	}
 	if (READ_ONCE(qr->fmt_current)) {

@@ -8,7 +8,10 @@
  * retrieved (on @owned), DONE once completed. A forward or a requeue
  * (WdfRequestStopAcknowledge(TRUE)) takes an OWNED request back to QUEUED;
  * a cancel takes a QUEUED one to OWNED (EvtIoCanceledOnQueue) or completes
- * it with STATUS_CANCELLED.
+ * it with STATUS_CANCELLED. WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET takes an
+ * OWNED request that is not a forwarded bio to SENT: it belongs to the
+ * target until its I/O ends, which completes it; no purge, stop, cancel or
+ * deletion of its queue touches it (the device's deletion waits for it).
  *
  * Every state change happens under the device's lock (one lock for all the
  * queues of a device, so a forward between two queues is atomic). A request
@@ -175,6 +178,7 @@ enum wdfio_qr_state {
 	WDFIO_QR_NEW,		/* being submitted */
 	WDFIO_QR_QUEUED,	/* on a queue's @pending */
 	WDFIO_QR_OWNED,		/* presented: on a queue's @owned */
+	WDFIO_QR_SENT,		/* sent and forgotten: the target's, on no list */
 	WDFIO_QR_DONE,		/* completed to the front-end */
 };
 

@@ -136,6 +136,8 @@ static void wdfio_request_release(struct wdfio_object *obj)
 
 	wdfio_format_release(&req->fmt);
 	wdfio_blk_io_cache_free(req);
+	if (req->qr)
+		wdfio_qreq_release(req);
 }
 
 static const struct wdfio_obj_ops wdfio_request_ops = {
@@ -681,7 +683,11 @@ BOOLEAN wdfio_request_send(struct wdfio_request *req, struct wdfio_target *t,
 		/* TRUE when sent, whatever the final status (KMDF). */
 		return wdfio_request_wait(req, t, options, &status, NULL);
 	}
-	return wdfio_request_submit(req, t, NULL, options) == STATUS_PENDING;
+	if (wdfio_request_submit(req, t, NULL, options) == STATUS_PENDING)
+		return TRUE;
+	if (req->qr && (flags & WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET))
+		wdfio_qreq_send_failed(req);
+	return FALSE;
 }
 
 /**

@@ -555,6 +555,10 @@ NTSTATUS wdfio_check_send_options(PWDF_REQUEST_SEND_OPTIONS options,
 NTSTATUS wdfio_qreq_before_send(struct wdfio_request *req,
 				struct wdfio_target *t, ULONG flags,
 				bool *forwarded);
+/* queue.c: a SEND_AND_FORGET that was refused: the driver owns it again */
+void wdfio_qreq_send_failed(struct wdfio_request *req);
+/* queue.c: the last reference to a request a queue presented */
+void wdfio_qreq_release(struct wdfio_request *req);
 /* iotarget_api.c: check a format against its target and bind it */
 NTSTATUS wdfio_bind_format(struct wdfio_target *t, struct wdfio_request *req,
 			   struct wdfio_format *fmt);

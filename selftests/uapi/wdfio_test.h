@@ -266,6 +266,16 @@ struct wdfio_test_run {
 	  "200 rounds of 64 concurrent bios through a SEND_AND_FORGET filter on nullb2") \
 	X(filter_storm_routine, 300,					\
 	  "200 rounds of 64 concurrent bios through a completion-routine filter on nullb2") \
+	X(qfix_flush_fua_tb0, 120,					\
+	  "PREFLUSH/FUA writes through a filter (routine and forget): flushes reach wdfio_tb0") \
+	X(qfix_bounce_tb0, 120,						\
+	  "a bio's bounce copy lives through the request's cleanup; a discard is not copied") \
+	X(qfix_forget_owned, 120,					\
+	  "a read sent and forgotten is not the driver's: no EvtIoStop, no early completion") \
+	X(qfix_cdev_kill, 180,						\
+	  "a signal leaves the caller waiting for a kept request; SIGKILL ends the wait") \
+	X(qfix_stop_purged, 60,						\
+	  "Stop, StopSynchronously, StopAndPurge of a purged queue keep it closed") \
 	X(storm, 1200,							\
 	  "100000 sends on 2 CPUs with random timeouts and cancels: exactly-once, statuses, data") \
 	X(storm_stop_start, 900,					\
