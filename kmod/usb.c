@@ -74,6 +74,22 @@ static bool wdfio_usb_transport_error(int status)
 	return status == -EPROTO || status == -EILSEQ || status == -ETIME;
 }
 
+wdfio_usb_hook_fn __rcu *wdfio_usb_test_hook;
+EXPORT_SYMBOL_GPL(wdfio_usb_test_hook);
+
+/* The selftests' hook at @point, or @arg when none is set. Any context. */
+static int wdfio_usb_hook(int point, struct wdfio_request *req, int arg)
+{
+	wdfio_usb_hook_fn *hook;
+
+	rcu_read_lock();
+	hook = rcu_dereference(wdfio_usb_test_hook);
+	if (hook)
+		arg = hook(point, wdfio_request_handle(req), arg);
+	rcu_read_unlock();
+	return arg;
+}
+
 static bool wdfio_usb_gone(struct wdfio_usb_device *d)
 {
 	return READ_ONCE(d->gone) ||
@@ -114,8 +130,9 @@ static void wdfio_usb_suspect_work(struct work_struct *work)
 
 	spin_lock_irqsave(&d->suspect_lock, flags);
 	list_for_each_entry_safe(ctx, next, &d->suspects, suspect) {
-		if (gone || time_after(jiffies, ctx->since +
-				       msecs_to_jiffies(WDFIO_USB_SUSPECT_MS)))
+		if ((gone || time_after(jiffies, ctx->since +
+					msecs_to_jiffies(WDFIO_USB_SUSPECT_MS))) &&
+		    !wdfio_usb_hook(WDFIO_USB_HOOK_SUSPECT_HOLD, ctx->req, 0))
 			list_move_tail(&ctx->suspect, &done);
 	}
 	more = !list_empty(&d->suspects);
@@ -158,7 +175,8 @@ static void wdfio_usb_complete(struct urb *urb)
 	struct wdfio_urb_ctx *ctx = urb->context;
 	struct wdfio_usb_device *d = ctx->dev;
 	struct wdfio_usb_pipe *p = ctx->pipe;
-	int status = urb->status;
+	int status = wdfio_usb_hook(WDFIO_USB_HOOK_URB_STATUS, ctx->req,
+				    urb->status);
 	unsigned long flags;
 
 	if (p && atomic_dec_and_test(&p->urbs))
@@ -171,8 +189,17 @@ static void wdfio_usb_complete(struct urb *urb)
 		 * Queue the work under the lock: the work takes @ctx only
 		 * under it, so the device (and its work item) cannot be
 		 * released before the queueing is done.
+		 *
+		 * A cancel (or timeout) sets ABORT before it looks for the
+		 * urb under the lock: either it finds the urb parked or we
+		 * see ABORT here and end the request as cancelled now.
 		 */
 		spin_lock_irqsave(&d->suspect_lock, flags);
+		if (test_bit(WDFIO_RQF_ABORT, &ctx->req->rflags)) {
+			spin_unlock_irqrestore(&d->suspect_lock, flags);
+			wdfio_usb_finish(ctx, -ECONNRESET, urb->actual_length);
+			return;
+		}
 		list_add_tail(&ctx->suspect, &d->suspects);
 		wdfio_queue_delayed_work(&d->suspect_work,
 					 WDFIO_USB_SUSPECT_POLL);
@@ -371,14 +398,43 @@ out_no_memory:
  * @req: the request (the caller holds a completion-ownership count)
  * @urb: its urb, with a reference the caller passes to us
  *
- * Context: Any context up to hard IRQ; takes no lock the completion takes.
+ * An urb parked after a transport error (see the file comment) has ended
+ * already: its request ends here, as cancelled.
+ *
+ * Context: Any context up to hard IRQ. Takes @req's device's suspect_lock,
+ * under which the completion takes no other lock.
  * Return: true if the urb was unlinked (it will end with -ECONNRESET, unless
- * it had already finished on the bus).
+ * it had already finished on the bus) or its parked request ended.
  */
 bool wdfio_usb_cancel(struct wdfio_request *req, struct urb *urb)
 {
-	int err = usb_unlink_urb(urb);
+	struct wdfio_usb_device *d = wdfio_usb_target_device(req->send_target);
+	struct wdfio_urb_ctx *ctx, *parked = NULL;
+	unsigned long flags;
+	int err;
 
+	/*
+	 * Parked after a transport error: the urb is over, but its request
+	 * is not. It ends now as cancelled (STATUS_IO_TIMEOUT for a timeout),
+	 * or with the device-gone status if the device is gone.
+	 */
+	spin_lock_irqsave(&d->suspect_lock, flags);
+	list_for_each_entry(ctx, &d->suspects, suspect) {
+		if (ctx->urb == urb) {
+			list_del(&ctx->suspect);
+			parked = ctx;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&d->suspect_lock, flags);
+	if (parked) {
+		usb_free_urb(urb);
+		wdfio_usb_finish(parked, wdfio_usb_gone(d) ? parked->status :
+				 -ECONNRESET, parked->actual);
+		return true;
+	}
+
+	err = usb_unlink_urb(urb);
 	usb_free_urb(urb);
 	/* -EIDRM: not linked yet (the submitter sees ABORT) or already over */
 	return err == -EINPROGRESS || err == -EIDRM;

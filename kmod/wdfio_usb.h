@@ -150,6 +150,20 @@ static inline struct wdfio_usb_device *wdfio_usb_target_device(struct wdfio_targ
 /* usb.c */
 void wdfio_usb_device_init_backend(struct wdfio_usb_device *d);
 void wdfio_usb_device_flush_suspects(struct wdfio_usb_device *d);
+/*
+ * Ordering hook for the selftests (wdfio_test.ko declares it too): called,
+ * if set, at the points below under rcu_read_lock() in any context; it must
+ * not sleep. @req is the request concerned, @arg what the point says.
+ */
+enum wdfio_usb_hook_point {
+	/* an urb ended; @arg its status; returns the status to use */
+	WDFIO_USB_HOOK_URB_STATUS,
+	/* a parked urb could be decided now; nonzero keeps it parked */
+	WDFIO_USB_HOOK_SUSPECT_HOLD,
+};
+
+typedef int wdfio_usb_hook_fn(int point, WDFREQUEST req, int arg);
+extern wdfio_usb_hook_fn __rcu *wdfio_usb_test_hook;
 
 /* usb_reader.c */
 struct wdfio_usb_reader;

@@ -287,6 +287,40 @@ bool wu_replug(struct wt *t)
 	return true;
 }
 
+static struct wu_hook *wu_hook_cur;
+
+static int wu_hook_fn(int point, WDFREQUEST req, int arg)
+{
+	struct wu_hook *h = READ_ONCE(wu_hook_cur);
+
+	if (!h || req != h->req)
+		return point == WU_HOOK_URB_STATUS ? arg : 0;
+	if (point == WU_HOOK_SUSPECT_HOLD)
+		return READ_ONCE(h->hold);
+	if (arg || !h->fail_status)
+		return arg;
+	arg = h->fail_status;
+	h->fail_status = 0;
+	WRITE_ONCE(h->parked, true);
+	wake_up_all(&wt_wq);
+	return arg;
+}
+
+/* Let wdfio's USB hook act on @h->req as @h says */
+void wu_hook_set(struct wu_hook *h)
+{
+	WRITE_ONCE(wu_hook_cur, h);
+	rcu_assign_pointer(wdfio_usb_test_hook, wu_hook_fn);
+}
+
+/* Remove the hook; no call of it runs after this */
+void wu_hook_clear(void)
+{
+	RCU_INIT_POINTER(wdfio_usb_test_hook, NULL);
+	synchronize_rcu();
+	WRITE_ONCE(wu_hook_cur, NULL);
+}
+
 /* Data: byte i of transfer @seq is (i * 7 + seq * 13) & 0xff, plus a tag */
 void wu_fill(u8 *buf, size_t len, u32 seq)
 {
@@ -787,6 +821,24 @@ out:
 	return 0;
 }
 
+static bool wu_hook_parked(void *arg)
+{
+	struct wu_hook *h = arg;
+
+	return READ_ONCE(h->parked);
+}
+
+/* Wait for @u; if it does not come, fail, end @h's hold and wait again */
+static bool wu_wait_held(struct wt *t, struct wu_io *u, struct wu_hook *h,
+			 const char *what)
+{
+	if (wait_for_completion_timeout(&u->io.done, WT_TIMEOUT_S * HZ))
+		return true;
+	T_FAIL(t, "%s: no completion in %d s", what, WT_TIMEOUT_S);
+	WRITE_ONCE(h->hold, false);
+	return wt_io_wait(t, &u->io);
+}
+
 /* A read on the empty IN pipe: STATUS_IO_TIMEOUT, async and sync */
 int wt_usb_read_timeout(struct wt *t)
 {
@@ -827,6 +879,34 @@ int wt_usb_read_timeout(struct wt *t)
 	T_EQ(t, 0, got);
 	T_TRUE(t, ktime_ms_delta(ktime_get(), t0) >= 100, "returned early");
 
+	wt_set_where(t, "timeout of a read parked after -EPROTO");
+	{
+		struct wu_hook h = { .req = req, .fail_status = -EPROTO,
+				     .hold = true };
+
+		/* The data is there first: the read ends long before that */
+		wu_fill((u8 *)buf + 512, 200, 4);
+		if (!wu_write_sync(t, f.lb_out, (u8 *)buf + 512, 200) ||
+		    !T_STATUS(t, STATUS_SUCCESS,
+			      WdfUsbTargetPipeFormatRequestForRead(f.lb_in, req,
+								   mem, NULL)))
+			goto out;
+		wu_opts(&o, WU_SYNC_MS);
+		wu_hook_set(&h);
+		if (wu_send(t, req, f.lb_in, u, &o) &&
+		    wu_wait_held(t, u, &h, "the parked read")) {
+			T_TRUE(t, READ_ONCE(h.parked), "the read was parked");
+			T_STATUS(t, STATUS_IO_TIMEOUT,
+				 u->io.params.IoStatus.Status);
+			T_EQ(t, (u32)USBD_STATUS_CANCELED, (u32)u->usb.UsbdStatus);
+			T_EQ(t, 200, u->io.params.IoStatus.Information);
+			T_EQ(t, 1, atomic_read(&u->io.calls));
+		}
+		wu_hook_clear();
+		if (t->wedged)
+			goto out;
+	}
+
 	wt_set_where(t, "the pipe works after timeouts");
 	wu_round_trip_sync(t, &f, buf, (u8 *)buf + 512, 200, 3);
 out:
@@ -836,6 +916,41 @@ out:
 	if (!t->wedged)
 		kfree(u);
 	return 0;
+}
+
+/*
+ * A read that ends with a transport error is parked (usb.c) — here held
+ * there by the hook. WdfRequestCancelSentRequest then ends it at once with
+ * STATUS_CANCELLED and the bytes it moved; before, the cancel returned TRUE
+ * and the request later ended with the transport error.
+ */
+static void wu_parked_cancel(struct wt *t, struct wu_fix *f, WDFREQUEST rd,
+			     WDFMEMORY mem, u8 *buf, struct wu_io *u)
+{
+	struct wu_hook h = { .req = rd, .fail_status = -EPROTO, .hold = true };
+
+	wt_set_where(t, "cancel of a read parked after -EPROTO");
+	wu_fill(buf + 2048, 100, 31);
+	if (!wu_write_sync(t, f->lb_out, buf + 2048, 100) ||
+	    !T_STATUS(t, STATUS_SUCCESS,
+		      WdfUsbTargetPipeFormatRequestForRead(f->lb_in, rd, mem,
+							   &(WDFMEMORY_OFFSET){ 0, 1024 })))
+		return;
+	wu_hook_set(&h);
+	if (!wu_send(t, rd, f->lb_in, u, WDF_NO_SEND_OPTIONS) ||
+	    !wt_wait_cond_timeout(t, wu_hook_parked, &h, "the read parked"))
+		goto out;
+	T_EQ(t, 0, atomic_read(&u->io.calls));
+	T_TRUE(t, WdfRequestCancelSentRequest(rd), "cancel returns TRUE");
+	if (!wu_wait_held(t, u, &h, "the parked read"))
+		goto out;
+	T_STATUS(t, STATUS_CANCELLED, u->io.params.IoStatus.Status);
+	T_EQ(t, (u32)USBD_STATUS_CANCELED, (u32)u->usb.UsbdStatus);
+	if (T_EQ(t, 100, u->io.params.IoStatus.Information))
+		wu_check(t, buf, 100, 31);
+	T_EQ(t, 1, atomic_read(&u->io.calls));
+out:
+	wu_hook_clear();
 }
 
 /* Cancel of a read waiting on the empty IN pipe; abort of several */
@@ -898,6 +1013,9 @@ int wt_usb_cancel(struct wt *t)
 			goto out;
 		T_STATUS(t, STATUS_CANCELLED, u[k].io.params.IoStatus.Status);
 	}
+	wu_parked_cancel(t, &f, req[1], mem, buf, &u[1]);
+	if (t->wedged)
+		goto out;
 	wt_set_where(t, "the pipe works after cancels");
 	wu_round_trip_sync(t, &f, buf, (u8 *)buf + 1024, 777, 5);
 out:

@@ -73,6 +73,35 @@ struct wu_io {
 EVT_WDF_REQUEST_COMPLETION_ROUTINE wu_io_complete;
 void wu_io_reset(struct wu_io *u);
 
+/*
+ * wdfio's ordering hook for the USB tests (kmod/wdfio_usb.h): called with
+ * the request an urb belongs to at the points below, in any context.
+ */
+enum {
+	WU_HOOK_URB_STATUS,	/* returns the urb status wdfio is to see */
+	WU_HOOK_SUSPECT_HOLD,	/* nonzero keeps a parked urb parked */
+};
+
+typedef int wu_hook_cb(int point, WDFREQUEST req, int arg);
+extern wu_hook_cb __rcu *wdfio_usb_test_hook;
+
+/**
+ * struct wu_hook - what wu_hook_fn() does, for one request
+ * @req: the request it acts on (others are left alone)
+ * @fail_status: its next successful urb ends with this status instead
+ * @hold: keep its urb parked while true
+ * @parked: its urb was turned into a failure (and so parked)
+ */
+struct wu_hook {
+	WDFREQUEST req;
+	int fail_status;
+	bool hold;
+	bool parked;
+};
+
+void wu_hook_set(struct wu_hook *h);
+void wu_hook_clear(void);
+
 int wt_usb_init(void);
 void wt_usb_exit(void);
 bool wu_open(struct wt *t, struct wu_fix *f);
