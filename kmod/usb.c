@@ -174,13 +174,10 @@ static void wdfio_usb_complete(struct urb *urb)
 {
 	struct wdfio_urb_ctx *ctx = urb->context;
 	struct wdfio_usb_device *d = ctx->dev;
-	struct wdfio_usb_pipe *p = ctx->pipe;
 	int status = wdfio_usb_hook(WDFIO_USB_HOOK_URB_STATUS, ctx->req,
 				    urb->status);
 	unsigned long flags;
 
-	if (p && atomic_dec_and_test(&p->urbs))
-		wake_up_all(&p->urbs_wq);
 	if (wdfio_usb_transport_error(status) && !wdfio_usb_gone(d)) {
 		ctx->status = status;
 		ctx->actual = urb->actual_length;
@@ -231,11 +228,59 @@ struct wdfio_usb_op {
 	struct wdfio_request *req;
 };
 
-/* Cancel every other request sent to @p and wait for its urbs to end. */
-static void wdfio_usb_pipe_drain(struct wdfio_usb_pipe *p)
+/**
+ * wdfio_usb_pipe_init_backend() - the backend's part of a new pipe
+ * @p: the pipe
+ *
+ * Context: Any context.
+ */
+void wdfio_usb_pipe_init_backend(struct wdfio_usb_pipe *p)
 {
+	init_usb_anchor(&p->anchor);
+	spin_lock_init(&p->drain_lock);
+}
+
+/**
+ * wdfio_usb_pipe_drain_begin() - end every urb of @p and refuse new ones
+ * @p: the pipe
+ *
+ * Cancels the requests sent to @p, kills their urbs (the requests end with
+ * STATUS_CANCELLED) and waits until their completion routines have
+ * returned. Until
+ * wdfio_usb_pipe_drain_end(), every urb submitted to @p is refused and its
+ * request ends with STATUS_CANCELLED too: so a send from a completion
+ * routine, or a continuous reader's next read, cannot keep the drain from
+ * ending.
+ *
+ * Context: Process context (sleeps).
+ */
+void wdfio_usb_pipe_drain_begin(struct wdfio_usb_pipe *p)
+{
+	unsigned long flags;
+
+	might_sleep();
+	spin_lock_irqsave(&p->drain_lock, flags);
+	p->drains++;
+	spin_unlock_irqrestore(&p->drain_lock, flags);
+	/* Also ends the parked ones, and those not submitted yet */
 	wdfio_target_cancel_sent(&p->t, true);
-	wait_event(p->urbs_wq, atomic_read(&p->urbs) == 0);
+	usb_poison_anchored_urbs(&p->anchor);
+}
+
+/**
+ * wdfio_usb_pipe_drain_end() - @p takes urbs again (after the last drain)
+ * @p: the pipe
+ *
+ * Context: Any context.
+ */
+void wdfio_usb_pipe_drain_end(struct wdfio_usb_pipe *p)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&p->drain_lock, flags);
+	if (!--p->drains)
+		usb_unpoison_anchored_urbs(&p->anchor);
+	spin_unlock_irqrestore(&p->drain_lock, flags);
 }
 
 static void wdfio_usb_op_work(struct work_struct *work)
@@ -249,12 +294,13 @@ static void wdfio_usb_op_work(struct work_struct *work)
 	int err;
 
 	kfree(op);
-	wdfio_usb_pipe_drain(p);
+	wdfio_usb_pipe_drain_begin(p);
 	if (reset) {
 		err = usb_clear_halt(p->dev->udev, p->pipe);
 		if (err)
 			status = wdfio_usb_status_from_submit(err, &usbd);
 	}
+	wdfio_usb_pipe_drain_end(p);
 	wdfio_usb_fail(req, status, usbd);
 }
 
@@ -358,12 +404,13 @@ void wdfio_usb_start(struct wdfio_request *req, gfp_t gfp)
 	/* Both may end as soon as the urb is submitted: keep them to look. */
 	usb_get_urb(urb);
 	wdfio_object_get(&req->obj);
+	/* A poisoned anchor (a drain) makes the submission fail -EPERM */
 	if (p)
-		atomic_inc(&p->urbs);
+		usb_anchor_urb(urb, &p->anchor);
 	err = usb_submit_urb(urb, gfp);
 	if (err) {
-		if (p && atomic_dec_and_test(&p->urbs))
-			wake_up_all(&p->urbs_wq);
+		if (p)
+			usb_unanchor_urb(urb);
 		status = wdfio_usb_status_from_submit(err, &usbd);
 		kfree(ctx->bounce);
 		kfree(ctx);

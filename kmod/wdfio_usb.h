@@ -36,8 +36,11 @@ struct wdfio_usb_interface;
  * @type: bulk, interrupt, isochronous or control
  * @setting: the alternate setting index
  * @no_maxp_check: WdfUsbTargetPipeSetNoMaximumPacketSizeCheck was called
- * @urbs: urbs of this pipe submitted and not yet ended; abort waits for 0
- * @urbs_wq: woken when @urbs drops to 0
+ * @anchor: every urb of this pipe from submission to completion (usb.c);
+ *	a drain (abort, reset, port reset) poisons it: the urbs are killed
+ *	and each submission meanwhile is refused, so the drain always ends
+ * @drain_lock: protects @drains and the unpoisoning of @anchor
+ * @drains: drains under way; the last one to end unpoisons @anchor
  */
 struct wdfio_usb_pipe {
 	struct wdfio_target t;
@@ -48,8 +51,9 @@ struct wdfio_usb_pipe {
 	WDF_USB_PIPE_TYPE type;
 	u8 setting;
 	bool no_maxp_check;
-	atomic_t urbs;
-	wait_queue_head_t urbs_wq;
+	struct usb_anchor anchor;
+	spinlock_t drain_lock;		/* see the kernel-doc above */
+	unsigned int drains;
 };
 
 /**
@@ -150,6 +154,10 @@ static inline struct wdfio_usb_device *wdfio_usb_target_device(struct wdfio_targ
 /* usb.c */
 void wdfio_usb_device_init_backend(struct wdfio_usb_device *d);
 void wdfio_usb_device_flush_suspects(struct wdfio_usb_device *d);
+void wdfio_usb_pipe_init_backend(struct wdfio_usb_pipe *p);
+void wdfio_usb_pipe_drain_begin(struct wdfio_usb_pipe *p);
+void wdfio_usb_pipe_drain_end(struct wdfio_usb_pipe *p);
+
 /*
  * Ordering hook for the selftests (wdfio_test.ko declares it too): called,
  * if set, at the points below under rcu_read_lock() in any context; it must

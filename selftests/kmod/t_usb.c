@@ -918,6 +918,107 @@ out:
 	return 0;
 }
 
+/**
+ * struct wu_resend - a read whose completion routine sends it again
+ * @pipe: the IN pipe
+ * @mem: the buffer
+ * @left: resends still to do
+ * @stop: do not resend any more
+ * @calls: completion routine calls
+ * @status: their statuses
+ * @send_status: the status of a WdfRequestSend that failed, or 0
+ * @done: the last call (no resend) happened
+ */
+struct wu_resend {
+	WDFUSBPIPE pipe;
+	WDFMEMORY mem;
+	unsigned int left;
+	bool stop;
+	atomic_t calls;
+	NTSTATUS status[4];
+	NTSTATUS send_status;
+	struct completion done;
+};
+
+static VOID wu_resend_complete(WDFREQUEST Request, WDFIOTARGET Target,
+			       PWDF_REQUEST_COMPLETION_PARAMS Params,
+			       WDFCONTEXT Context)
+{
+	struct wu_resend *r = Context;
+	unsigned int n = atomic_inc_return(&r->calls) - 1;
+	WDF_REQUEST_REUSE_PARAMS rp;
+
+	if (n < ARRAY_SIZE(r->status))
+		r->status[n] = Params->IoStatus.Status;
+	if (READ_ONCE(r->stop) || !r->left)
+		goto out_done;
+	r->left--;
+	WDF_REQUEST_REUSE_PARAMS_INIT(&rp, WDF_REQUEST_REUSE_NO_FLAGS,
+				      STATUS_SUCCESS);
+	WdfRequestReuse(Request, &rp);
+	r->send_status = WdfUsbTargetPipeFormatRequestForRead(r->pipe, Request,
+							      r->mem, NULL);
+	if (!NT_SUCCESS(r->send_status))
+		goto out_done;
+	WdfRequestSetCompletionRoutine(Request, wu_resend_complete, r);
+	if (WdfRequestSend(Request, Target, WDF_NO_SEND_OPTIONS))
+		return;
+	r->send_status = WdfRequestGetStatus(Request);
+out_done:
+	complete(&r->done);
+}
+
+/*
+ * An abort while the completion routine of a cancelled read sends it again
+ * (twice): the resends are refused with STATUS_CANCELLED while the abort
+ * drains the pipe, so the abort ends. Before, the first resend's urb was
+ * never cancelled and the abort waited for it for ever.
+ */
+static void wu_abort_resend(struct wt *t, struct wu_fix *f, WDFREQUEST rd,
+			    WDFREQUEST ab, WDFMEMORY mem, struct wu_io *u)
+{
+	struct wu_resend *r = kzalloc(sizeof(*r), GFP_KERNEL);
+	unsigned int k;
+
+	wt_set_where(t, "abort while a completion routine resends");
+	if (!T_TRUE(t, r, "out of memory"))
+		return;
+	r->pipe = f->lb_in;
+	r->mem = mem;
+	r->left = 2;
+	init_completion(&r->done);
+	if (!T_STATUS(t, STATUS_SUCCESS,
+		      WdfUsbTargetPipeFormatRequestForRead(f->lb_in, rd, mem, NULL)))
+		goto out;
+	WdfRequestSetCompletionRoutine(rd, wu_resend_complete, r);
+	if (!T_TRUE(t, WdfRequestSend(rd, WdfUsbTargetPipeGetIoTarget(f->lb_in),
+				      WDF_NO_SEND_OPTIONS), "send the read") ||
+	    !T_STATUS(t, STATUS_SUCCESS,
+		      WdfUsbTargetPipeFormatRequestForAbort(f->lb_in, ab)) ||
+	    !wu_send(t, ab, f->lb_in, u, WDF_NO_SEND_OPTIONS))
+		goto out;
+	if (!wait_for_completion_timeout(&u->io.done, WT_TIMEOUT_S * HZ)) {
+		T_FAIL(t, "the abort did not end in %d s (a resent read kept it)",
+		       WT_TIMEOUT_S);
+		WRITE_ONCE(r->stop, true);
+		WdfRequestCancelSentRequest(rd);
+		if (!wt_io_wait(t, &u->io))
+			return;
+	}
+	T_STATUS(t, STATUS_SUCCESS, u->io.params.IoStatus.Status);
+	if (!wait_for_completion_timeout(&r->done, WT_TIMEOUT_S * HZ)) {
+		t->wedged = true;
+		T_FAIL(t, "the read's last completion did not come");
+		return;
+	}
+	T_STATUS(t, 0, r->send_status);
+	if (T_EQ(t, 3, atomic_read(&r->calls)))
+		for (k = 0; k < 3; k++)
+			T_STATUS(t, STATUS_CANCELLED, r->status[k]);
+out:
+	kfree(r);
+}
+
 /*
  * A read that ends with a transport error is parked (usb.c) — here held
  * there by the hook. WdfRequestCancelSentRequest then ends it at once with
@@ -1013,6 +1114,9 @@ int wt_usb_cancel(struct wt *t)
 			goto out;
 		T_STATUS(t, STATUS_CANCELLED, u[k].io.params.IoStatus.Status);
 	}
+	wu_abort_resend(t, &f, req[0], req[3], mem, &u[3]);
+	if (t->wedged)
+		goto out;
 	wu_parked_cancel(t, &f, req[1], mem, buf, &u[1]);
 	if (t->wedged)
 		goto out;
