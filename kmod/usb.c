@@ -74,19 +74,45 @@ static bool wdfio_usb_transport_error(int status)
 	return status == -EPROTO || status == -EILSEQ || status == -ETIME;
 }
 
-wdfio_usb_hook_fn __rcu *wdfio_usb_test_hook;
-EXPORT_SYMBOL_GPL(wdfio_usb_test_hook);
+DEFINE_STATIC_SRCU(wdfio_usb_hook_srcu);
+static wdfio_usb_hook_fn __rcu *wdfio_usb_test_hook;
 
-/* The selftests' hook at @point, or @arg when none is set. Any context. */
-static int wdfio_usb_hook(int point, struct wdfio_request *req, int arg)
+/**
+ * wdfio_usb_set_test_hook() - set or remove the selftests' ordering hook
+ * @fn: the hook, or NULL
+ *
+ * Returns once no call of the previous hook is running.
+ *
+ * Context: Process context (sleeps).
+ */
+void wdfio_usb_set_test_hook(wdfio_usb_hook_fn *fn)
+{
+	rcu_assign_pointer(wdfio_usb_test_hook, fn);
+	synchronize_srcu(&wdfio_usb_hook_srcu);
+}
+EXPORT_SYMBOL_GPL(wdfio_usb_set_test_hook);
+
+/**
+ * wdfio_usb_hook() - call the selftests' hook at @point
+ * @point: enum wdfio_usb_hook_point
+ * @req: the request concerned, or NULL
+ * @arg: what @point says
+ *
+ * Context: Any context.
+ * Return: what the hook returns, or @arg when none is set.
+ */
+int wdfio_usb_hook(int point, WDFREQUEST req, int arg)
 {
 	wdfio_usb_hook_fn *hook;
+	int idx;
 
-	rcu_read_lock();
-	hook = rcu_dereference(wdfio_usb_test_hook);
+	if (!rcu_access_pointer(wdfio_usb_test_hook))
+		return arg;
+	idx = srcu_read_lock(&wdfio_usb_hook_srcu);
+	hook = srcu_dereference(wdfio_usb_test_hook, &wdfio_usb_hook_srcu);
 	if (hook)
-		arg = hook(point, wdfio_request_handle(req), arg);
-	rcu_read_unlock();
+		arg = hook(point, req, arg);
+	srcu_read_unlock(&wdfio_usb_hook_srcu, idx);
 	return arg;
 }
 
@@ -132,7 +158,8 @@ static void wdfio_usb_suspect_work(struct work_struct *work)
 	list_for_each_entry_safe(ctx, next, &d->suspects, suspect) {
 		if ((gone || time_after(jiffies, ctx->since +
 					msecs_to_jiffies(WDFIO_USB_SUSPECT_MS))) &&
-		    !wdfio_usb_hook(WDFIO_USB_HOOK_SUSPECT_HOLD, ctx->req, 0))
+		    !wdfio_usb_hook(WDFIO_USB_HOOK_SUSPECT_HOLD,
+				    wdfio_request_handle(ctx->req), 0))
 			list_move_tail(&ctx->suspect, &done);
 	}
 	more = !list_empty(&d->suspects);
@@ -174,8 +201,8 @@ static void wdfio_usb_complete(struct urb *urb)
 {
 	struct wdfio_urb_ctx *ctx = urb->context;
 	struct wdfio_usb_device *d = ctx->dev;
-	int status = wdfio_usb_hook(WDFIO_USB_HOOK_URB_STATUS, ctx->req,
-				    urb->status);
+	int status = wdfio_usb_hook(WDFIO_USB_HOOK_URB_STATUS,
+				    wdfio_request_handle(ctx->req), urb->status);
 	unsigned long flags;
 
 	if (wdfio_usb_transport_error(status) && !wdfio_usb_gone(d)) {

@@ -159,19 +159,25 @@ void wdfio_usb_pipe_drain_begin(struct wdfio_usb_pipe *p);
 void wdfio_usb_pipe_drain_end(struct wdfio_usb_pipe *p);
 
 /*
- * Ordering hook for the selftests (wdfio_test.ko declares it too): called,
- * if set, at the points below under rcu_read_lock() in any context; it must
- * not sleep. @req is the request concerned, @arg what the point says.
+ * Ordering hook for the selftests (wdfio_test.ko declares it too), set with
+ * wdfio_usb_set_test_hook(): called, if set, at the points below. @req is
+ * the request concerned, @arg what the point says. It may sleep only where
+ * the caller may (wdfio_can_sleep()).
  */
 enum wdfio_usb_hook_point {
 	/* an urb ended; @arg its status; returns the status to use */
 	WDFIO_USB_HOOK_URB_STATUS,
 	/* a parked urb could be decided now; nonzero keeps it parked */
 	WDFIO_USB_HOOK_SUSPECT_HOLD,
+	/* a continuous reader's read is about to be reused and sent */
+	WDFIO_USB_HOOK_READER_SEND,
+	/* the reader's failure work has cancelled every read (@req NULL) */
+	WDFIO_USB_HOOK_READER_CANCELLED,
 };
 
 typedef int wdfio_usb_hook_fn(int point, WDFREQUEST req, int arg);
-extern wdfio_usb_hook_fn __rcu *wdfio_usb_test_hook;
+void wdfio_usb_set_test_hook(wdfio_usb_hook_fn *fn);
+int wdfio_usb_hook(int point, WDFREQUEST req, int arg);
 
 /* usb_reader.c */
 struct wdfio_usb_reader;

@@ -293,6 +293,8 @@ static int wu_hook_fn(int point, WDFREQUEST req, int arg)
 {
 	struct wu_hook *h = READ_ONCE(wu_hook_cur);
 
+	if (h && h->fn)
+		return h->fn(h, point, req, arg);
 	if (!h || req != h->req)
 		return point == WU_HOOK_URB_STATUS ? arg : 0;
 	if (point == WU_HOOK_SUSPECT_HOLD)
@@ -310,14 +312,13 @@ static int wu_hook_fn(int point, WDFREQUEST req, int arg)
 void wu_hook_set(struct wu_hook *h)
 {
 	WRITE_ONCE(wu_hook_cur, h);
-	rcu_assign_pointer(wdfio_usb_test_hook, wu_hook_fn);
+	wdfio_usb_set_test_hook(wu_hook_fn);
 }
 
 /* Remove the hook; no call of it runs after this */
 void wu_hook_clear(void)
 {
-	RCU_INIT_POINTER(wdfio_usb_test_hook, NULL);
-	synchronize_rcu();
+	wdfio_usb_set_test_hook(NULL);
 	WRITE_ONCE(wu_hook_cur, NULL);
 }
 

@@ -75,24 +75,31 @@ void wu_io_reset(struct wu_io *u);
 
 /*
  * wdfio's ordering hook for the USB tests (kmod/wdfio_usb.h): called with
- * the request an urb belongs to at the points below, in any context.
+ * the request concerned at the points below, in any context (it may sleep
+ * only where its caller may).
  */
 enum {
 	WU_HOOK_URB_STATUS,	/* returns the urb status wdfio is to see */
 	WU_HOOK_SUSPECT_HOLD,	/* nonzero keeps a parked urb parked */
+	WU_HOOK_READER_SEND,	/* a reader's read is about to be sent */
+	WU_HOOK_READER_CANCELLED, /* the failure work cancelled the reads */
 };
 
 typedef int wu_hook_cb(int point, WDFREQUEST req, int arg);
-extern wu_hook_cb __rcu *wdfio_usb_test_hook;
+void wdfio_usb_set_test_hook(wu_hook_cb *fn);
 
 /**
  * struct wu_hook - what wu_hook_fn() does, for one request
+ * @fn: if set, wu_hook_fn() only calls it
+ * @ctx: for @fn
  * @req: the request it acts on (others are left alone)
  * @fail_status: its next successful urb ends with this status instead
  * @hold: keep its urb parked while true
  * @parked: its urb was turned into a failure (and so parked)
  */
 struct wu_hook {
+	int (*fn)(struct wu_hook *h, int point, WDFREQUEST req, int arg);
+	void *ctx;
 	WDFREQUEST req;
 	int fail_status;
 	bool hold;

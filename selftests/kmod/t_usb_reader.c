@@ -331,6 +331,13 @@ static bool wr_failed_once(void *arg)
 	return atomic_read(&s->failed) > 0;
 }
 
+static bool wr_failed_once2(void *arg)
+{
+	struct wr_state *s = arg;
+
+	return atomic_read(&s->failed) > 1;
+}
+
 static bool wr_next_is(void *arg)
 {
 	struct wr_state *s = arg;
@@ -346,6 +353,85 @@ static VOID wr_count_complete(WDFUSBPIPE Pipe, WDFMEMORY Buffer,
 	s->bytes = NumBytesTransferred;
 	WRITE_ONCE(s->next, s->next + 1);
 	wake_up_all(&wt_wq);
+}
+
+/**
+ * struct wr_miss - the failure work's cancel meets a read being sent
+ * @t: the case
+ * @f: its device
+ * @task: the case's thread (WdfIoTargetStart runs the hook there)
+ * @sends: reader sends the hook saw on @task
+ * @cancelled: the failure work has cancelled the reads
+ * @buf: data to write
+ */
+struct wr_miss {
+	struct wt *t;
+	struct wu_fix *f;
+	struct task_struct *task;
+	unsigned int sends;
+	bool cancelled;
+	u8 *buf;
+};
+
+static bool wr_miss_cancelled(void *arg)
+{
+	struct wr_miss *m = arg;
+
+	return READ_ONCE(m->cancelled);
+}
+
+/*
+ * At Start, read 0 is sent; when read 1 is about to be, a babble fails
+ * read 0 and the hook lets read 1 go only once the failure work has
+ * cancelled every read: the cancel came before read 1 was sent.
+ */
+static int wr_miss_hook(struct wu_hook *h, int point, WDFREQUEST req, int arg)
+{
+	struct wr_miss *m = h->ctx;
+
+	if (point == WU_HOOK_READER_CANCELLED) {
+		WRITE_ONCE(m->cancelled, true);
+		wake_up_all(&wt_wq);
+		return arg;
+	}
+	if (point != WU_HOOK_READER_SEND || !in_task() || current != m->task ||
+	    ++m->sends != 2)
+		return arg;
+	wu_fill(m->buf, 500, 9);
+	if (wu_write_sync(m->t, m->f->lb_out, m->buf, 500))
+		wt_wait_cond_timeout(m->t, wr_miss_cancelled, m,
+				     "the failure work's cancel");
+	return arg;
+}
+
+/*
+ * A read sent after the failure work cancelled the reads cancels itself:
+ * the failure work ends and calls EvtUsbTargetPipeReadersFailed. Before,
+ * that read stayed in flight and the failure work waited for it.
+ */
+static void wr_missed_cancel(struct wt *t, struct wu_fix *f,
+			     struct wr_state *s, u8 *buf)
+{
+	WDFIOTARGET in = WdfUsbTargetPipeGetIoTarget(f->lb_in);
+	struct wr_miss m = { .t = t, .f = f, .task = current, .buf = buf };
+	struct wu_hook h = { .fn = wr_miss_hook, .ctx = &m };
+	int failed = atomic_read(&s->failed);
+
+	wt_set_where(t, "a failure while a read is being sent at Start");
+	WdfIoTargetStop(in, WdfIoTargetCancelSentIo);
+	s->fail_ret = FALSE;
+	wu_hook_set(&h);
+	T_STATUS(t, STATUS_SUCCESS, WdfIoTargetStart(in));
+	T_EQ(t, 2, m.sends);
+	if (!wt_wait_cond_timeout(t, wr_failed_once2, s,
+				  "EvtUsbTargetPipeReadersFailed")) {
+		/* The read left in flight is cancelled by Stop */
+		WdfIoTargetStop(in, WdfIoTargetCancelSentIo);
+	}
+	wu_hook_clear();
+	T_EQ(t, failed + 1, atomic_read(&s->failed));
+	T_STATUS(t, STATUS_UNSUCCESSFUL, s->fail_status);
+	T_EQ(t, (u32)USBD_STATUS_BABBLE_DETECTED, (u32)s->fail_usbd);
 }
 
 /* A read that babbles fails the readers; TRUE resets and restarts them */
@@ -385,6 +471,7 @@ int wt_usb_reader_failed(struct wt *t)
 		goto out;
 	T_EQ(t, 50, s->bytes);
 	T_EQ(t, 1, atomic_read(&s->failed));
+	wr_missed_cancel(t, &f, s, buf);
 out:
 	wu_close(t, &f);
 	if (!t->wedged)
