@@ -378,16 +378,21 @@ static unsigned int wdfio_usb_device_pipes(struct wdfio_usb_device *d,
  * @what: 's' (stop), 'g' (start) or 'p' (purge)
  * @action: the Stop or Purge action
  *
- * KMDF's FxUsbDevice applies its own Stop/Start/Purge to every pipe.
+ * KMDF's FxUsbDevice applies its own Stop/Start/Purge to every pipe. On a
+ * pipe with a continuous reader, Stop and Purge (called after the state
+ * change) wait for the reader here, as KMDF's FxUsbPipe does.
  *
  * Context: As the DDI that calls it.
  */
 void wdfio_usb_device_pipes_do(struct wdfio_target *t, char what, int action)
 {
 	struct wdfio_usb_device *d = wdfio_usb_device_of(t);
+	struct wdfio_usb_pipe *p = wdfio_usb_pipe_of(t);
 	struct wdfio_usb_pipe **pipes;
 	unsigned int n, k;
 
+	if (p && (what == 's' || what == 'p'))
+		wdfio_usb_reader_quiesce(p);
 	if (!d)
 		return;
 	n = wdfio_usb_device_pipes(d, &pipes);

@@ -299,6 +299,36 @@ void wdfio_usb_reader_stop(struct wdfio_usb_pipe *p)
 }
 
 /**
+ * wdfio_usb_reader_quiesce() - a reader pipe was just stopped or purged
+ * @p: the pipe
+ *
+ * As KMDF's Stop and Purge of a reader pipe: cancel the reads, wait for
+ * them to park and for the failure work. So when the DDI returns, no read
+ * is in flight and EvtUsbTargetPipeReadersFailed is not running (a restart
+ * it asked for finds the pipe stopped: the reads stay parked until Start).
+ * From EvtUsbTargetPipeReadersFailed itself (KMDF: a verifier break) it
+ * does not wait for the work, which would wait for itself.
+ *
+ * Context: Process context; nothing happens in atomic context.
+ */
+void wdfio_usb_reader_quiesce(struct wdfio_usb_pipe *p)
+{
+	struct wdfio_usb_reader *r = READ_ONCE(p->t.reader);
+
+	if (!r || !wdfio_can_sleep())
+		return;
+	if (current_work() == &r->fail_work) {
+		wdfio_misuse("Stop or Purge of pipe %p from its EvtUsbTargetPipeReadersFailed",
+			     p);
+		return;
+	}
+	wdfio_target_cancel_sent(&p->t, false);
+	wait_event(r->idle, READ_ONCE(r->active) == 0);
+	wdfio_usb_hook(WDFIO_USB_HOOK_READER_QUIESCE, NULL, 0);
+	flush_work(&r->fail_work);
+}
+
+/**
  * wdfio_usb_reader_free() - free a stopped reader after the pipe's close
  * @p: the pipe
  *

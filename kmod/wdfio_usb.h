@@ -173,6 +173,8 @@ enum wdfio_usb_hook_point {
 	WDFIO_USB_HOOK_READER_SEND,
 	/* the reader's failure work has cancelled every read (@req NULL) */
 	WDFIO_USB_HOOK_READER_CANCELLED,
+	/* Stop/Purge of a reader pipe waits for the failure work (@req NULL) */
+	WDFIO_USB_HOOK_READER_QUIESCE,
 };
 
 typedef int wdfio_usb_hook_fn(int point, WDFREQUEST req, int arg);
@@ -184,6 +186,7 @@ struct wdfio_usb_reader;
 NTSTATUS wdfio_usb_reader_config(struct wdfio_usb_pipe *p,
 				 PWDF_USB_CONTINUOUS_READER_CONFIG config);
 void wdfio_usb_reader_stop(struct wdfio_usb_pipe *p);
+void wdfio_usb_reader_quiesce(struct wdfio_usb_pipe *p);
 void wdfio_usb_reader_free(struct wdfio_usb_pipe *p);
 
 #endif /* _WDFIO_USB_INTERNAL_H */

@@ -83,6 +83,7 @@ enum {
 	WU_HOOK_SUSPECT_HOLD,	/* nonzero keeps a parked urb parked */
 	WU_HOOK_READER_SEND,	/* a reader's read is about to be sent */
 	WU_HOOK_READER_CANCELLED, /* the failure work cancelled the reads */
+	WU_HOOK_READER_QUIESCE,	/* Stop/Purge waits for the failure work */
 };
 
 typedef int wu_hook_cb(int point, WDFREQUEST req, int arg);
