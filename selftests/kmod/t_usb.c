@@ -213,6 +213,21 @@ void wu_io_reset(struct wu_io *u)
 	memset(&u->usb, 0, sizeof(u->usb));
 }
 
+/* A case's end: delete @n requests and @mem, close @f, free @u */
+void wu_end(struct wt *t, struct wu_fix *f, WDFREQUEST *req, unsigned int n,
+	    WDFMEMORY mem, void *u)
+{
+	unsigned int k;
+
+	for (k = 0; k < n; k++)
+		wt_delete(t, req[k]);
+	wt_delete(t, mem);
+	wu_close(t, f);
+	/* A wedged case's I/O may still write to @u */
+	if (!t->wedged)
+		kfree(u);
+}
+
 static void wu_opts(PWDF_REQUEST_SEND_OPTIONS o, u64 ms)
 {
 	WDF_REQUEST_SEND_OPTIONS_INIT(o, 0);
@@ -633,12 +648,8 @@ int wt_usb_control(struct wt *t)
 		 WdfIoTargetFormatRequestForRead(WdfUsbTargetPipeGetIoTarget(f.lb_in),
 						 req, mem, NULL, NULL));
 out:
-	wt_delete(t, req);
-	wt_delete(t, mem);
-	wu_close(t, &f);
+	wu_end(t, &f, &req, 1, mem, u);
 	kfree(buf);
-	if (!t->wedged)
-		kfree(u);
 	return 0;
 }
 
@@ -911,11 +922,7 @@ int wt_usb_read_timeout(struct wt *t)
 	wt_set_where(t, "the pipe works after timeouts");
 	wu_round_trip_sync(t, &f, buf, (u8 *)buf + 512, 200, 3);
 out:
-	wt_delete(t, req);
-	wt_delete(t, mem);
-	wu_close(t, &f);
-	if (!t->wedged)
-		kfree(u);
+	wu_end(t, &f, &req, 1, mem, u);
 	return 0;
 }
 
@@ -1124,12 +1131,7 @@ int wt_usb_cancel(struct wt *t)
 	wt_set_where(t, "the pipe works after cancels");
 	wu_round_trip_sync(t, &f, buf, (u8 *)buf + 1024, 777, 5);
 out:
-	for (k = 0; k < 4; k++)
-		wt_delete(t, req[k]);
-	wt_delete(t, mem);
-	wu_close(t, &f);
-	if (!t->wedged)
-		kfree(u);
+	wu_end(t, &f, req, 4, mem, u);
 	return 0;
 }
 
@@ -1200,11 +1202,7 @@ int wt_usb_stall_reset(struct wt *t)
 		T_EQ(t, WdfUsbRequestTypePipeReset, u->usb.Type);
 	}
 out:
-	wt_delete(t, req);
-	wt_delete(t, mem);
-	wu_close(t, &f);
-	if (!t->wedged)
-		kfree(u);
+	wu_end(t, &f, &req, 1, mem, u);
 	return 0;
 }
 
@@ -1287,12 +1285,7 @@ int wt_usb_pipe_states(struct wt *t)
 	T_EQ(t, WdfIoTargetStarted, WdfIoTargetGetState(in));
 	wu_round_trip_sync(t, &f, buf, buf + 1024, 600, 12);
 out:
-	for (k = 0; k < 3; k++)
-		wt_delete(t, req[k]);
-	wt_delete(t, mem);
-	wu_close(t, &f);
-	if (!t->wedged)
-		kfree(u);
+	wu_end(t, &f, req, 3, mem, u);
 	return 0;
 }
 
@@ -1398,10 +1391,6 @@ int wt_usb_reset_port(struct wt *t)
 			wu_check(t, buf, 345, 21);
 	}
 out:
-	wt_delete(t, req);
-	wt_delete(t, mem);
-	wu_close(t, &f);
-	if (!t->wedged)
-		kfree(u);
+	wu_end(t, &f, &req, 1, mem, u);
 	return 0;
 }

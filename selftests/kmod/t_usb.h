@@ -114,6 +114,8 @@ int wt_usb_init(void);
 void wt_usb_exit(void);
 bool wu_open(struct wt *t, struct wu_fix *f);
 void wu_close(struct wt *t, struct wu_fix *f);
+void wu_end(struct wt *t, struct wu_fix *f, WDFREQUEST *req, unsigned int n,
+	    WDFMEMORY mem, void *u);
 bool wu_write_sync(struct wt *t, WDFUSBPIPE pipe, void *buf, size_t len);
 NTSTATUS wu_read_sync(struct wt *t, WDFUSBPIPE pipe, void *buf, size_t cap,
 		      ULONG *got, u64 ms);
