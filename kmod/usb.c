@@ -74,6 +74,48 @@ static bool wdfio_usb_transport_error(int status)
 	return status == -EPROTO || status == -EILSEQ || status == -ETIME;
 }
 
+DEFINE_STATIC_SRCU(wdfio_usb_hook_srcu);
+static wdfio_usb_hook_fn __rcu *wdfio_usb_test_hook;
+
+/**
+ * wdfio_usb_set_test_hook() - set or remove the selftests' ordering hook
+ * @fn: the hook, or NULL
+ *
+ * Returns once no call of the previous hook is running.
+ *
+ * Context: Process context (sleeps).
+ */
+void wdfio_usb_set_test_hook(wdfio_usb_hook_fn *fn)
+{
+	rcu_assign_pointer(wdfio_usb_test_hook, fn);
+	synchronize_srcu(&wdfio_usb_hook_srcu);
+}
+EXPORT_SYMBOL_GPL(wdfio_usb_set_test_hook);
+
+/**
+ * wdfio_usb_hook() - call the selftests' hook at @point
+ * @point: enum wdfio_usb_hook_point
+ * @req: the request concerned, or NULL
+ * @arg: what @point says
+ *
+ * Context: Any context.
+ * Return: what the hook returns, or @arg when none is set.
+ */
+int wdfio_usb_hook(int point, WDFREQUEST req, int arg)
+{
+	wdfio_usb_hook_fn *hook;
+	int idx;
+
+	if (!rcu_access_pointer(wdfio_usb_test_hook))
+		return arg;
+	idx = srcu_read_lock(&wdfio_usb_hook_srcu);
+	hook = srcu_dereference(wdfio_usb_test_hook, &wdfio_usb_hook_srcu);
+	if (hook)
+		arg = hook(point, req, arg);
+	srcu_read_unlock(&wdfio_usb_hook_srcu, idx);
+	return arg;
+}
+
 static bool wdfio_usb_gone(struct wdfio_usb_device *d)
 {
 	return READ_ONCE(d->gone) ||
@@ -114,8 +156,10 @@ static void wdfio_usb_suspect_work(struct work_struct *work)
 
 	spin_lock_irqsave(&d->suspect_lock, flags);
 	list_for_each_entry_safe(ctx, next, &d->suspects, suspect) {
-		if (gone || time_after(jiffies, ctx->since +
-				       msecs_to_jiffies(WDFIO_USB_SUSPECT_MS)))
+		if ((gone || time_after(jiffies, ctx->since +
+					msecs_to_jiffies(WDFIO_USB_SUSPECT_MS))) &&
+		    !wdfio_usb_hook(WDFIO_USB_HOOK_SUSPECT_HOLD,
+				    wdfio_request_handle(ctx->req), 0))
 			list_move_tail(&ctx->suspect, &done);
 	}
 	more = !list_empty(&d->suspects);
@@ -157,12 +201,10 @@ static void wdfio_usb_complete(struct urb *urb)
 {
 	struct wdfio_urb_ctx *ctx = urb->context;
 	struct wdfio_usb_device *d = ctx->dev;
-	struct wdfio_usb_pipe *p = ctx->pipe;
-	int status = urb->status;
+	int status = wdfio_usb_hook(WDFIO_USB_HOOK_URB_STATUS,
+				    wdfio_request_handle(ctx->req), urb->status);
 	unsigned long flags;
 
-	if (p && atomic_dec_and_test(&p->urbs))
-		wake_up_all(&p->urbs_wq);
 	if (wdfio_usb_transport_error(status) && !wdfio_usb_gone(d)) {
 		ctx->status = status;
 		ctx->actual = urb->actual_length;
@@ -171,8 +213,17 @@ static void wdfio_usb_complete(struct urb *urb)
 		 * Queue the work under the lock: the work takes @ctx only
 		 * under it, so the device (and its work item) cannot be
 		 * released before the queueing is done.
+		 *
+		 * A cancel (or timeout) sets ABORT before it looks for the
+		 * urb under the lock: either it finds the urb parked or we
+		 * see ABORT here and end the request as cancelled now.
 		 */
 		spin_lock_irqsave(&d->suspect_lock, flags);
+		if (test_bit(WDFIO_RQF_ABORT, &ctx->req->rflags)) {
+			spin_unlock_irqrestore(&d->suspect_lock, flags);
+			wdfio_usb_finish(ctx, -ECONNRESET, urb->actual_length);
+			return;
+		}
 		list_add_tail(&ctx->suspect, &d->suspects);
 		wdfio_queue_delayed_work(&d->suspect_work,
 					 WDFIO_USB_SUSPECT_POLL);
@@ -204,11 +255,59 @@ struct wdfio_usb_op {
 	struct wdfio_request *req;
 };
 
-/* Cancel every other request sent to @p and wait for its urbs to end. */
-static void wdfio_usb_pipe_drain(struct wdfio_usb_pipe *p)
+/**
+ * wdfio_usb_pipe_init_backend() - the backend's part of a new pipe
+ * @p: the pipe
+ *
+ * Context: Any context.
+ */
+void wdfio_usb_pipe_init_backend(struct wdfio_usb_pipe *p)
 {
+	init_usb_anchor(&p->anchor);
+	spin_lock_init(&p->drain_lock);
+}
+
+/**
+ * wdfio_usb_pipe_drain_begin() - end every urb of @p and refuse new ones
+ * @p: the pipe
+ *
+ * Cancels the requests sent to @p, kills their urbs (the requests end with
+ * STATUS_CANCELLED) and waits until their completion routines have
+ * returned. Until
+ * wdfio_usb_pipe_drain_end(), every urb submitted to @p is refused and its
+ * request ends with STATUS_CANCELLED too: so a send from a completion
+ * routine, or a continuous reader's next read, cannot keep the drain from
+ * ending.
+ *
+ * Context: Process context (sleeps).
+ */
+void wdfio_usb_pipe_drain_begin(struct wdfio_usb_pipe *p)
+{
+	unsigned long flags;
+
+	might_sleep();
+	spin_lock_irqsave(&p->drain_lock, flags);
+	p->drains++;
+	spin_unlock_irqrestore(&p->drain_lock, flags);
+	/* Also ends the parked ones, and those not submitted yet */
 	wdfio_target_cancel_sent(&p->t, true);
-	wait_event(p->urbs_wq, atomic_read(&p->urbs) == 0);
+	usb_poison_anchored_urbs(&p->anchor);
+}
+
+/**
+ * wdfio_usb_pipe_drain_end() - @p takes urbs again (after the last drain)
+ * @p: the pipe
+ *
+ * Context: Any context.
+ */
+void wdfio_usb_pipe_drain_end(struct wdfio_usb_pipe *p)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&p->drain_lock, flags);
+	if (!--p->drains)
+		usb_unpoison_anchored_urbs(&p->anchor);
+	spin_unlock_irqrestore(&p->drain_lock, flags);
 }
 
 static void wdfio_usb_op_work(struct work_struct *work)
@@ -222,12 +321,13 @@ static void wdfio_usb_op_work(struct work_struct *work)
 	int err;
 
 	kfree(op);
-	wdfio_usb_pipe_drain(p);
+	wdfio_usb_pipe_drain_begin(p);
 	if (reset) {
 		err = usb_clear_halt(p->dev->udev, p->pipe);
 		if (err)
 			status = wdfio_usb_status_from_submit(err, &usbd);
 	}
+	wdfio_usb_pipe_drain_end(p);
 	wdfio_usb_fail(req, status, usbd);
 }
 
@@ -331,12 +431,13 @@ void wdfio_usb_start(struct wdfio_request *req, gfp_t gfp)
 	/* Both may end as soon as the urb is submitted: keep them to look. */
 	usb_get_urb(urb);
 	wdfio_object_get(&req->obj);
+	/* A poisoned anchor (a drain) makes the submission fail -EPERM */
 	if (p)
-		atomic_inc(&p->urbs);
+		usb_anchor_urb(urb, &p->anchor);
 	err = usb_submit_urb(urb, gfp);
 	if (err) {
-		if (p && atomic_dec_and_test(&p->urbs))
-			wake_up_all(&p->urbs_wq);
+		if (p)
+			usb_unanchor_urb(urb);
 		status = wdfio_usb_status_from_submit(err, &usbd);
 		kfree(ctx->bounce);
 		kfree(ctx);
@@ -371,14 +472,43 @@ out_no_memory:
  * @req: the request (the caller holds a completion-ownership count)
  * @urb: its urb, with a reference the caller passes to us
  *
- * Context: Any context up to hard IRQ; takes no lock the completion takes.
+ * An urb parked after a transport error (see the file comment) has ended
+ * already: its request ends here, as cancelled.
+ *
+ * Context: Any context up to hard IRQ. Takes @req's device's suspect_lock,
+ * under which the completion takes no other lock.
  * Return: true if the urb was unlinked (it will end with -ECONNRESET, unless
- * it had already finished on the bus).
+ * it had already finished on the bus) or its parked request ended.
  */
 bool wdfio_usb_cancel(struct wdfio_request *req, struct urb *urb)
 {
-	int err = usb_unlink_urb(urb);
+	struct wdfio_usb_device *d = wdfio_usb_target_device(req->send_target);
+	struct wdfio_urb_ctx *ctx, *parked = NULL;
+	unsigned long flags;
+	int err;
 
+	/*
+	 * Parked after a transport error: the urb is over, but its request
+	 * is not. It ends now as cancelled (STATUS_IO_TIMEOUT for a timeout),
+	 * or with the device-gone status if the device is gone.
+	 */
+	spin_lock_irqsave(&d->suspect_lock, flags);
+	list_for_each_entry(ctx, &d->suspects, suspect) {
+		if (ctx->urb == urb) {
+			list_del(&ctx->suspect);
+			parked = ctx;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&d->suspect_lock, flags);
+	if (parked) {
+		usb_free_urb(urb);
+		wdfio_usb_finish(parked, wdfio_usb_gone(d) ? parked->status :
+				 -ECONNRESET, parked->actual);
+		return true;
+	}
+
+	err = usb_unlink_urb(urb);
 	usb_free_urb(urb);
 	/* -EIDRM: not linked yet (the submitter sees ABORT) or already over */
 	return err == -EINPROGRESS || err == -EIDRM;

@@ -127,8 +127,7 @@ static NTSTATUS wdfio_usb_interface_make_pipes(struct wdfio_usb_interface *i,
 		p->desc = *e;
 		p->type = wdfio_usb_pipe_type(e);
 		p->setting = i->setting;
-		atomic_set(&p->urbs, 0);
-		init_waitqueue_head(&p->urbs_wq);
+		wdfio_usb_pipe_init_backend(p);
 		switch (p->type) {
 		case WdfUsbPipeTypeBulk:
 			p->pipe = in ? usb_rcvbulkpipe(d->udev, num) :
@@ -379,16 +378,21 @@ static unsigned int wdfio_usb_device_pipes(struct wdfio_usb_device *d,
  * @what: 's' (stop), 'g' (start) or 'p' (purge)
  * @action: the Stop or Purge action
  *
- * KMDF's FxUsbDevice applies its own Stop/Start/Purge to every pipe.
+ * KMDF's FxUsbDevice applies its own Stop/Start/Purge to every pipe. On a
+ * pipe with a continuous reader, Stop and Purge (called after the state
+ * change) wait for the reader here, as KMDF's FxUsbPipe does.
  *
  * Context: As the DDI that calls it.
  */
 void wdfio_usb_device_pipes_do(struct wdfio_target *t, char what, int action)
 {
 	struct wdfio_usb_device *d = wdfio_usb_device_of(t);
+	struct wdfio_usb_pipe *p = wdfio_usb_pipe_of(t);
 	struct wdfio_usb_pipe **pipes;
 	unsigned int n, k;
 
+	if (p && (what == 's' || what == 'p'))
+		wdfio_usb_reader_quiesce(p);
 	if (!d)
 		return;
 	n = wdfio_usb_device_pipes(d, &pipes);
@@ -760,8 +764,9 @@ EXPORT_SYMBOL_GPL(WdfUsbTargetDeviceIsConnectedSynchronous);
  * WdfUsbTargetDeviceResetPortSynchronously() - reset the device's port
  * @UsbDevice: the device
  *
- * Cancels the I/O sent to the device and every pipe and waits for it, then
- * usb_reset_device(). Linux calls the pre_reset()/post_reset() of every
+ * Cancels the I/O sent to the device and every pipe and waits for the
+ * pipes' urbs, then usb_reset_device(); a request sent to a pipe before the
+ * reset is over ends with STATUS_CANCELLED. Linux calls the pre_reset()/post_reset() of every
  * driver of the device: a driver without them is unbound and probed again.
  *
  * Context: Process context (sleeps), not from the driver's own probe,
@@ -786,13 +791,13 @@ NTSTATUS WdfUsbTargetDeviceResetPortSynchronously(WDFUSBDEVICE UsbDevice)
 	}
 	if (WdfUsbTargetDeviceIsConnectedSynchronous(UsbDevice) != STATUS_SUCCESS)
 		return STATUS_DEVICE_DOES_NOT_EXIST;
+	/*
+	 * Until the reset is over, the pipes refuse new urbs (their sends
+	 * end with STATUS_CANCELLED) after their urbs in flight were killed.
+	 */
 	n = wdfio_usb_device_pipes(d, &pipes);
-	for (k = 0; k < n; k++) {
-		wdfio_target_cancel_sent(&pipes[k]->t, true);
-		wait_event(pipes[k]->urbs_wq, !atomic_read(&pipes[k]->urbs));
-		wdfio_object_put(&pipes[k]->t.obj);
-	}
-	kfree(pipes);
+	for (k = 0; k < n; k++)
+		wdfio_usb_pipe_drain_begin(pipes[k]);
 	wdfio_target_cancel_sent(&d->t, true);
 	/*
 	 * A driver without pre_reset/post_reset is unbound by the reset, and
@@ -807,6 +812,12 @@ NTSTATUS WdfUsbTargetDeviceResetPortSynchronously(WDFUSBDEVICE UsbDevice)
 	}
 	usb_put_intf(intf);
 	usb_put_dev(udev);
+	/* Our references keep the pipes even if the reset deleted them */
+	for (k = 0; k < n; k++) {
+		wdfio_usb_pipe_drain_end(pipes[k]);
+		wdfio_object_put(&pipes[k]->t.obj);
+	}
+	kfree(pipes);
 	return wdfio_ntstatus_from_errno(err);
 }
 EXPORT_SYMBOL_GPL(WdfUsbTargetDeviceResetPortSynchronously);
@@ -950,7 +961,8 @@ EXPORT_SYMBOL_GPL(WdfUsbTargetPipeFormatRequestForReset);
  * @Request: the request (not sent)
  *
  * When sent, every other request sent to the pipe is cancelled (they end
- * with STATUS_CANCELLED) and the abort completes once their urbs ended.
+ * with STATUS_CANCELLED) and the abort completes once their urbs ended; a
+ * request sent to the pipe before that also ends with STATUS_CANCELLED.
  *
  * Context: Any context.
  * Return: STATUS_SUCCESS; STATUS_INVALID_HANDLE; STATUS_INVALID_DEVICE_STATE.

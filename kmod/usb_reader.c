@@ -14,10 +14,11 @@
  * recurse, and the host controller's queue keeps the reads in order.
  *
  * A cancelled read parks (Stop, Purge). Any other failure parks it, and the
- * first one schedules the failure work: it cancels the other reads, waits
- * for all to park, then calls EvtUsbTargetPipeReadersFailed in process
- * context. TRUE (or no callback) and a device still connected: the pipe is
- * reset (usb_clear_halt) and the readers are sent again; otherwise they stay
+ * first one schedules the failure work: it cancels the other reads (one
+ * being sent meanwhile cancels itself once sent), waits for all to park,
+ * then calls EvtUsbTargetPipeReadersFailed in process context. TRUE (or
+ * no callback) and a device still connected: the pipe is reset
+ * (usb_clear_halt) and the readers are sent again; otherwise they stay
  * parked until the next WdfIoTargetStart.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -121,7 +122,11 @@ static void wdfio_usb_read_send(struct wdfio_usb_read *rd)
 	WDFIOTARGET target = (WDFIOTARGET)&r->pipe->t.obj;
 	WDF_REQUEST_REUSE_PARAMS reuse;
 	WDFMEMORY_OFFSET off;
+	unsigned long flags;
 	NTSTATUS status;
+	bool failing;
+
+	wdfio_usb_hook(WDFIO_USB_HOOK_READER_SEND, rd->req, 0);
 
 	if (!rd->mem) {
 		status = WdfMemoryCreate(r->cfg.BufferAttributes ? &r->attr :
@@ -148,11 +153,26 @@ static void wdfio_usb_read_send(struct wdfio_usb_read *rd)
 		return;
 	}
 	WdfRequestSetCompletionRoutine(rd->req, wdfio_usb_read_done, rd);
-	if (WdfRequestSend(rd->req, target, WDF_NO_SEND_OPTIONS))
+	if (WdfRequestSend(rd->req, target, WDF_NO_SEND_OPTIONS)) {
+		/*
+		 * The failure work cancels each read once. A read that got
+		 * its go-ahead before the failure was missed if that cancel
+		 * came before the reuse above (which clears it): it cancels
+		 * itself. A failure after this look cancels it sent.
+		 */
+		spin_lock_irqsave(&r->lock, flags);
+		failing = r->failing;
+		spin_unlock_irqrestore(&r->lock, flags);
+		if (failing)
+			WdfRequestCancelSentRequest(rd->req);
 		return;
+	}
 	status = WdfRequestGetStatus(rd->req);
-	/* Stopped, purged, closed: park until the next Start */
-	if (status == STATUS_INVALID_DEVICE_STATE)
+	/*
+	 * Stopped, purged, closed: park until the next Start. Cancelled
+	 * before it went (by the failure work): park, as a cancelled read.
+	 */
+	if (status == STATUS_INVALID_DEVICE_STATE || status == STATUS_CANCELLED)
 		wdfio_usb_read_park(rd);
 	else
 		wdfio_usb_read_fail(rd, status, USBD_STATUS_SUCCESS);
@@ -220,6 +240,7 @@ static void wdfio_usb_reader_fail_work(struct work_struct *work)
 
 	for (k = 0; k < r->cfg.NumPendingReads; k++)
 		WdfRequestCancelSentRequest(r->reads[k].req);
+	wdfio_usb_hook(WDFIO_USB_HOOK_READER_CANCELLED, NULL, 0);
 	wait_event(r->idle, READ_ONCE(r->active) == 0);
 	if (r->cfg.EvtUsbTargetPipeReadersFailed)
 		restart = r->cfg.EvtUsbTargetPipeReadersFailed(pipe,
@@ -275,6 +296,36 @@ void wdfio_usb_reader_stop(struct wdfio_usb_pipe *p)
 	spin_lock_irqsave(&r->lock, flags);
 	r->stopping = true;
 	spin_unlock_irqrestore(&r->lock, flags);
+}
+
+/**
+ * wdfio_usb_reader_quiesce() - a reader pipe was just stopped or purged
+ * @p: the pipe
+ *
+ * As KMDF's Stop and Purge of a reader pipe: cancel the reads, wait for
+ * them to park and for the failure work. So when the DDI returns, no read
+ * is in flight and EvtUsbTargetPipeReadersFailed is not running (a restart
+ * it asked for finds the pipe stopped: the reads stay parked until Start).
+ * From EvtUsbTargetPipeReadersFailed itself (KMDF: a verifier break) it
+ * does not wait for the work, which would wait for itself.
+ *
+ * Context: Process context; nothing happens in atomic context.
+ */
+void wdfio_usb_reader_quiesce(struct wdfio_usb_pipe *p)
+{
+	struct wdfio_usb_reader *r = READ_ONCE(p->t.reader);
+
+	if (!r || !wdfio_can_sleep())
+		return;
+	if (current_work() == &r->fail_work) {
+		wdfio_misuse("Stop or Purge of pipe %p from its EvtUsbTargetPipeReadersFailed",
+			     p);
+		return;
+	}
+	wdfio_target_cancel_sent(&p->t, false);
+	wait_event(r->idle, READ_ONCE(r->active) == 0);
+	wdfio_usb_hook(WDFIO_USB_HOOK_READER_QUIESCE, NULL, 0);
+	flush_work(&r->fail_work);
 }
 
 /**

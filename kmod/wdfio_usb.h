@@ -36,8 +36,11 @@ struct wdfio_usb_interface;
  * @type: bulk, interrupt, isochronous or control
  * @setting: the alternate setting index
  * @no_maxp_check: WdfUsbTargetPipeSetNoMaximumPacketSizeCheck was called
- * @urbs: urbs of this pipe submitted and not yet ended; abort waits for 0
- * @urbs_wq: woken when @urbs drops to 0
+ * @anchor: every urb of this pipe from submission to completion (usb.c);
+ *	a drain (abort, reset, port reset) poisons it: the urbs are killed
+ *	and each submission meanwhile is refused, so the drain always ends
+ * @drain_lock: protects @drains and the unpoisoning of @anchor
+ * @drains: drains under way; the last one to end unpoisons @anchor
  */
 struct wdfio_usb_pipe {
 	struct wdfio_target t;
@@ -48,8 +51,9 @@ struct wdfio_usb_pipe {
 	WDF_USB_PIPE_TYPE type;
 	u8 setting;
 	bool no_maxp_check;
-	atomic_t urbs;
-	wait_queue_head_t urbs_wq;
+	struct usb_anchor anchor;
+	spinlock_t drain_lock;		/* see the kernel-doc above */
+	unsigned int drains;
 };
 
 /**
@@ -150,12 +154,39 @@ static inline struct wdfio_usb_device *wdfio_usb_target_device(struct wdfio_targ
 /* usb.c */
 void wdfio_usb_device_init_backend(struct wdfio_usb_device *d);
 void wdfio_usb_device_flush_suspects(struct wdfio_usb_device *d);
+void wdfio_usb_pipe_init_backend(struct wdfio_usb_pipe *p);
+void wdfio_usb_pipe_drain_begin(struct wdfio_usb_pipe *p);
+void wdfio_usb_pipe_drain_end(struct wdfio_usb_pipe *p);
+
+/*
+ * Ordering hook for the selftests (wdfio_test.ko declares it too), set with
+ * wdfio_usb_set_test_hook(): called, if set, at the points below. @req is
+ * the request concerned, @arg what the point says. It may sleep only where
+ * the caller may (wdfio_can_sleep()).
+ */
+enum wdfio_usb_hook_point {
+	/* an urb ended; @arg its status; returns the status to use */
+	WDFIO_USB_HOOK_URB_STATUS,
+	/* a parked urb could be decided now; nonzero keeps it parked */
+	WDFIO_USB_HOOK_SUSPECT_HOLD,
+	/* a continuous reader's read is about to be reused and sent */
+	WDFIO_USB_HOOK_READER_SEND,
+	/* the reader's failure work has cancelled every read (@req NULL) */
+	WDFIO_USB_HOOK_READER_CANCELLED,
+	/* Stop/Purge of a reader pipe waits for the failure work (@req NULL) */
+	WDFIO_USB_HOOK_READER_QUIESCE,
+};
+
+typedef int wdfio_usb_hook_fn(int point, WDFREQUEST req, int arg);
+void wdfio_usb_set_test_hook(wdfio_usb_hook_fn *fn);
+int wdfio_usb_hook(int point, WDFREQUEST req, int arg);
 
 /* usb_reader.c */
 struct wdfio_usb_reader;
 NTSTATUS wdfio_usb_reader_config(struct wdfio_usb_pipe *p,
 				 PWDF_USB_CONTINUOUS_READER_CONFIG config);
 void wdfio_usb_reader_stop(struct wdfio_usb_pipe *p);
+void wdfio_usb_reader_quiesce(struct wdfio_usb_pipe *p);
 void wdfio_usb_reader_free(struct wdfio_usb_pipe *p);
 
 #endif /* _WDFIO_USB_INTERNAL_H */

@@ -213,6 +213,21 @@ void wu_io_reset(struct wu_io *u)
 	memset(&u->usb, 0, sizeof(u->usb));
 }
 
+/* A case's end: delete @n requests and @mem, close @f, free @u */
+void wu_end(struct wt *t, struct wu_fix *f, WDFREQUEST *req, unsigned int n,
+	    WDFMEMORY mem, void *u)
+{
+	unsigned int k;
+
+	for (k = 0; k < n; k++)
+		wt_delete(t, req[k]);
+	wt_delete(t, mem);
+	wu_close(t, f);
+	/* A wedged case's I/O may still write to @u */
+	if (!t->wedged)
+		kfree(u);
+}
+
 static void wu_opts(PWDF_REQUEST_SEND_OPTIONS o, u64 ms)
 {
 	WDF_REQUEST_SEND_OPTIONS_INIT(o, 0);
@@ -285,6 +300,41 @@ bool wu_replug(struct wt *t)
 		return T_FAIL(t, "the gadget was not bound again in %d s",
 			      WT_TIMEOUT_S);
 	return true;
+}
+
+static struct wu_hook *wu_hook_cur;
+
+static int wu_hook_fn(int point, WDFREQUEST req, int arg)
+{
+	struct wu_hook *h = READ_ONCE(wu_hook_cur);
+
+	if (h && h->fn)
+		return h->fn(h, point, req, arg);
+	if (!h || req != h->req)
+		return point == WU_HOOK_URB_STATUS ? arg : 0;
+	if (point == WU_HOOK_SUSPECT_HOLD)
+		return READ_ONCE(h->hold);
+	if (arg || !h->fail_status)
+		return arg;
+	arg = h->fail_status;
+	h->fail_status = 0;
+	WRITE_ONCE(h->parked, true);
+	wake_up_all(&wt_wq);
+	return arg;
+}
+
+/* Let wdfio's USB hook act on @h->req as @h says */
+void wu_hook_set(struct wu_hook *h)
+{
+	WRITE_ONCE(wu_hook_cur, h);
+	wdfio_usb_set_test_hook(wu_hook_fn);
+}
+
+/* Remove the hook; no call of it runs after this */
+void wu_hook_clear(void)
+{
+	wdfio_usb_set_test_hook(NULL);
+	WRITE_ONCE(wu_hook_cur, NULL);
 }
 
 /* Data: byte i of transfer @seq is (i * 7 + seq * 13) & 0xff, plus a tag */
@@ -598,12 +648,8 @@ int wt_usb_control(struct wt *t)
 		 WdfIoTargetFormatRequestForRead(WdfUsbTargetPipeGetIoTarget(f.lb_in),
 						 req, mem, NULL, NULL));
 out:
-	wt_delete(t, req);
-	wt_delete(t, mem);
-	wu_close(t, &f);
+	wu_end(t, &f, &req, 1, mem, u);
 	kfree(buf);
-	if (!t->wedged)
-		kfree(u);
 	return 0;
 }
 
@@ -787,6 +833,24 @@ out:
 	return 0;
 }
 
+static bool wu_hook_parked(void *arg)
+{
+	struct wu_hook *h = arg;
+
+	return READ_ONCE(h->parked);
+}
+
+/* Wait for @u; if it does not come, fail, end @h's hold and wait again */
+static bool wu_wait_held(struct wt *t, struct wu_io *u, struct wu_hook *h,
+			 const char *what)
+{
+	if (wait_for_completion_timeout(&u->io.done, WT_TIMEOUT_S * HZ))
+		return true;
+	T_FAIL(t, "%s: no completion in %d s", what, WT_TIMEOUT_S);
+	WRITE_ONCE(h->hold, false);
+	return wt_io_wait(t, &u->io);
+}
+
 /* A read on the empty IN pipe: STATUS_IO_TIMEOUT, async and sync */
 int wt_usb_read_timeout(struct wt *t)
 {
@@ -827,15 +891,175 @@ int wt_usb_read_timeout(struct wt *t)
 	T_EQ(t, 0, got);
 	T_TRUE(t, ktime_ms_delta(ktime_get(), t0) >= 100, "returned early");
 
+	wt_set_where(t, "timeout of a read parked after -EPROTO");
+	{
+		struct wu_hook h = { .req = req, .fail_status = -EPROTO,
+				     .hold = true };
+
+		/* The data is there first: the read ends long before that */
+		wu_fill((u8 *)buf + 512, 200, 4);
+		if (!wu_write_sync(t, f.lb_out, (u8 *)buf + 512, 200) ||
+		    !T_STATUS(t, STATUS_SUCCESS,
+			      WdfUsbTargetPipeFormatRequestForRead(f.lb_in, req,
+								   mem, NULL)))
+			goto out;
+		wu_opts(&o, WU_SYNC_MS);
+		wu_hook_set(&h);
+		if (wu_send(t, req, f.lb_in, u, &o) &&
+		    wu_wait_held(t, u, &h, "the parked read")) {
+			T_TRUE(t, READ_ONCE(h.parked), "the read was parked");
+			T_STATUS(t, STATUS_IO_TIMEOUT,
+				 u->io.params.IoStatus.Status);
+			T_EQ(t, (u32)USBD_STATUS_CANCELED, (u32)u->usb.UsbdStatus);
+			T_EQ(t, 200, u->io.params.IoStatus.Information);
+			T_EQ(t, 1, atomic_read(&u->io.calls));
+		}
+		wu_hook_clear();
+		if (t->wedged)
+			goto out;
+	}
+
 	wt_set_where(t, "the pipe works after timeouts");
 	wu_round_trip_sync(t, &f, buf, (u8 *)buf + 512, 200, 3);
 out:
-	wt_delete(t, req);
-	wt_delete(t, mem);
-	wu_close(t, &f);
-	if (!t->wedged)
-		kfree(u);
+	wu_end(t, &f, &req, 1, mem, u);
 	return 0;
+}
+
+/**
+ * struct wu_resend - a read whose completion routine sends it again
+ * @pipe: the IN pipe
+ * @mem: the buffer
+ * @left: resends still to do
+ * @stop: do not resend any more
+ * @calls: completion routine calls
+ * @status: their statuses
+ * @send_status: the status of a WdfRequestSend that failed, or 0
+ * @done: the last call (no resend) happened
+ */
+struct wu_resend {
+	WDFUSBPIPE pipe;
+	WDFMEMORY mem;
+	unsigned int left;
+	bool stop;
+	atomic_t calls;
+	NTSTATUS status[4];
+	NTSTATUS send_status;
+	struct completion done;
+};
+
+static VOID wu_resend_complete(WDFREQUEST Request, WDFIOTARGET Target,
+			       PWDF_REQUEST_COMPLETION_PARAMS Params,
+			       WDFCONTEXT Context)
+{
+	struct wu_resend *r = Context;
+	unsigned int n = atomic_inc_return(&r->calls) - 1;
+	WDF_REQUEST_REUSE_PARAMS rp;
+
+	if (n < ARRAY_SIZE(r->status))
+		r->status[n] = Params->IoStatus.Status;
+	if (READ_ONCE(r->stop) || !r->left)
+		goto out_done;
+	r->left--;
+	WDF_REQUEST_REUSE_PARAMS_INIT(&rp, WDF_REQUEST_REUSE_NO_FLAGS,
+				      STATUS_SUCCESS);
+	WdfRequestReuse(Request, &rp);
+	r->send_status = WdfUsbTargetPipeFormatRequestForRead(r->pipe, Request,
+							      r->mem, NULL);
+	if (!NT_SUCCESS(r->send_status))
+		goto out_done;
+	WdfRequestSetCompletionRoutine(Request, wu_resend_complete, r);
+	if (WdfRequestSend(Request, Target, WDF_NO_SEND_OPTIONS))
+		return;
+	r->send_status = WdfRequestGetStatus(Request);
+out_done:
+	complete(&r->done);
+}
+
+/*
+ * An abort while the completion routine of a cancelled read sends it again
+ * (twice): the resends are refused with STATUS_CANCELLED while the abort
+ * drains the pipe, so the abort ends. Before, the first resend's urb was
+ * never cancelled and the abort waited for it for ever.
+ */
+static void wu_abort_resend(struct wt *t, struct wu_fix *f, WDFREQUEST rd,
+			    WDFREQUEST ab, WDFMEMORY mem, struct wu_io *u)
+{
+	struct wu_resend *r = kzalloc(sizeof(*r), GFP_KERNEL);
+	unsigned int k;
+
+	wt_set_where(t, "abort while a completion routine resends");
+	if (!T_TRUE(t, r, "out of memory"))
+		return;
+	r->pipe = f->lb_in;
+	r->mem = mem;
+	r->left = 2;
+	init_completion(&r->done);
+	if (!T_STATUS(t, STATUS_SUCCESS,
+		      WdfUsbTargetPipeFormatRequestForRead(f->lb_in, rd, mem, NULL)))
+		goto out;
+	WdfRequestSetCompletionRoutine(rd, wu_resend_complete, r);
+	if (!T_TRUE(t, WdfRequestSend(rd, WdfUsbTargetPipeGetIoTarget(f->lb_in),
+				      WDF_NO_SEND_OPTIONS), "send the read") ||
+	    !T_STATUS(t, STATUS_SUCCESS,
+		      WdfUsbTargetPipeFormatRequestForAbort(f->lb_in, ab)) ||
+	    !wu_send(t, ab, f->lb_in, u, WDF_NO_SEND_OPTIONS))
+		goto out;
+	if (!wait_for_completion_timeout(&u->io.done, WT_TIMEOUT_S * HZ)) {
+		T_FAIL(t, "the abort did not end in %d s (a resent read kept it)",
+		       WT_TIMEOUT_S);
+		WRITE_ONCE(r->stop, true);
+		WdfRequestCancelSentRequest(rd);
+		if (!wt_io_wait(t, &u->io))
+			return;
+	}
+	T_STATUS(t, STATUS_SUCCESS, u->io.params.IoStatus.Status);
+	if (!wait_for_completion_timeout(&r->done, WT_TIMEOUT_S * HZ)) {
+		t->wedged = true;
+		T_FAIL(t, "the read's last completion did not come");
+		return;
+	}
+	T_STATUS(t, 0, r->send_status);
+	if (T_EQ(t, 3, atomic_read(&r->calls)))
+		for (k = 0; k < 3; k++)
+			T_STATUS(t, STATUS_CANCELLED, r->status[k]);
+out:
+	kfree(r);
+}
+
+/*
+ * A read that ends with a transport error is parked (usb.c) — here held
+ * there by the hook. WdfRequestCancelSentRequest then ends it at once with
+ * STATUS_CANCELLED and the bytes it moved; before, the cancel returned TRUE
+ * and the request later ended with the transport error.
+ */
+static void wu_parked_cancel(struct wt *t, struct wu_fix *f, WDFREQUEST rd,
+			     WDFMEMORY mem, u8 *buf, struct wu_io *u)
+{
+	struct wu_hook h = { .req = rd, .fail_status = -EPROTO, .hold = true };
+
+	wt_set_where(t, "cancel of a read parked after -EPROTO");
+	wu_fill(buf + 2048, 100, 31);
+	if (!wu_write_sync(t, f->lb_out, buf + 2048, 100) ||
+	    !T_STATUS(t, STATUS_SUCCESS,
+		      WdfUsbTargetPipeFormatRequestForRead(f->lb_in, rd, mem,
+							   &(WDFMEMORY_OFFSET){ 0, 1024 })))
+		return;
+	wu_hook_set(&h);
+	if (!wu_send(t, rd, f->lb_in, u, WDF_NO_SEND_OPTIONS) ||
+	    !wt_wait_cond_timeout(t, wu_hook_parked, &h, "the read parked"))
+		goto out;
+	T_EQ(t, 0, atomic_read(&u->io.calls));
+	T_TRUE(t, WdfRequestCancelSentRequest(rd), "cancel returns TRUE");
+	if (!wu_wait_held(t, u, &h, "the parked read"))
+		goto out;
+	T_STATUS(t, STATUS_CANCELLED, u->io.params.IoStatus.Status);
+	T_EQ(t, (u32)USBD_STATUS_CANCELED, (u32)u->usb.UsbdStatus);
+	if (T_EQ(t, 100, u->io.params.IoStatus.Information))
+		wu_check(t, buf, 100, 31);
+	T_EQ(t, 1, atomic_read(&u->io.calls));
+out:
+	wu_hook_clear();
 }
 
 /* Cancel of a read waiting on the empty IN pipe; abort of several */
@@ -898,15 +1122,16 @@ int wt_usb_cancel(struct wt *t)
 			goto out;
 		T_STATUS(t, STATUS_CANCELLED, u[k].io.params.IoStatus.Status);
 	}
+	wu_abort_resend(t, &f, req[0], req[3], mem, &u[3]);
+	if (t->wedged)
+		goto out;
+	wu_parked_cancel(t, &f, req[1], mem, buf, &u[1]);
+	if (t->wedged)
+		goto out;
 	wt_set_where(t, "the pipe works after cancels");
 	wu_round_trip_sync(t, &f, buf, (u8 *)buf + 1024, 777, 5);
 out:
-	for (k = 0; k < 4; k++)
-		wt_delete(t, req[k]);
-	wt_delete(t, mem);
-	wu_close(t, &f);
-	if (!t->wedged)
-		kfree(u);
+	wu_end(t, &f, req, 4, mem, u);
 	return 0;
 }
 
@@ -977,11 +1202,7 @@ int wt_usb_stall_reset(struct wt *t)
 		T_EQ(t, WdfUsbRequestTypePipeReset, u->usb.Type);
 	}
 out:
-	wt_delete(t, req);
-	wt_delete(t, mem);
-	wu_close(t, &f);
-	if (!t->wedged)
-		kfree(u);
+	wu_end(t, &f, &req, 1, mem, u);
 	return 0;
 }
 
@@ -1064,12 +1285,7 @@ int wt_usb_pipe_states(struct wt *t)
 	T_EQ(t, WdfIoTargetStarted, WdfIoTargetGetState(in));
 	wu_round_trip_sync(t, &f, buf, buf + 1024, 600, 12);
 out:
-	for (k = 0; k < 3; k++)
-		wt_delete(t, req[k]);
-	wt_delete(t, mem);
-	wu_close(t, &f);
-	if (!t->wedged)
-		kfree(u);
+	wu_end(t, &f, req, 3, mem, u);
 	return 0;
 }
 
@@ -1175,10 +1391,6 @@ int wt_usb_reset_port(struct wt *t)
 			wu_check(t, buf, 345, 21);
 	}
 out:
-	wt_delete(t, req);
-	wt_delete(t, mem);
-	wu_close(t, &f);
-	if (!t->wedged)
-		kfree(u);
+	wu_end(t, &f, &req, 1, mem, u);
 	return 0;
 }

@@ -73,10 +73,49 @@ struct wu_io {
 EVT_WDF_REQUEST_COMPLETION_ROUTINE wu_io_complete;
 void wu_io_reset(struct wu_io *u);
 
+/*
+ * wdfio's ordering hook for the USB tests (kmod/wdfio_usb.h): called with
+ * the request concerned at the points below, in any context (it may sleep
+ * only where its caller may).
+ */
+enum {
+	WU_HOOK_URB_STATUS,	/* returns the urb status wdfio is to see */
+	WU_HOOK_SUSPECT_HOLD,	/* nonzero keeps a parked urb parked */
+	WU_HOOK_READER_SEND,	/* a reader's read is about to be sent */
+	WU_HOOK_READER_CANCELLED, /* the failure work cancelled the reads */
+	WU_HOOK_READER_QUIESCE,	/* Stop/Purge waits for the failure work */
+};
+
+typedef int wu_hook_cb(int point, WDFREQUEST req, int arg);
+void wdfio_usb_set_test_hook(wu_hook_cb *fn);
+
+/**
+ * struct wu_hook - what wu_hook_fn() does, for one request
+ * @fn: if set, wu_hook_fn() only calls it
+ * @ctx: for @fn
+ * @req: the request it acts on (others are left alone)
+ * @fail_status: its next successful urb ends with this status instead
+ * @hold: keep its urb parked while true
+ * @parked: its urb was turned into a failure (and so parked)
+ */
+struct wu_hook {
+	int (*fn)(struct wu_hook *h, int point, WDFREQUEST req, int arg);
+	void *ctx;
+	WDFREQUEST req;
+	int fail_status;
+	bool hold;
+	bool parked;
+};
+
+void wu_hook_set(struct wu_hook *h);
+void wu_hook_clear(void);
+
 int wt_usb_init(void);
 void wt_usb_exit(void);
 bool wu_open(struct wt *t, struct wu_fix *f);
 void wu_close(struct wt *t, struct wu_fix *f);
+void wu_end(struct wt *t, struct wu_fix *f, WDFREQUEST *req, unsigned int n,
+	    WDFMEMORY mem, void *u);
 bool wu_write_sync(struct wt *t, WDFUSBPIPE pipe, void *buf, size_t len);
 NTSTATUS wu_read_sync(struct wt *t, WDFUSBPIPE pipe, void *buf, size_t cap,
 		      ULONG *got, u64 ms);

@@ -47,6 +47,12 @@ static size_t wr_len(u32 seq)
  * @fail_usbd: its last UsbdStatus
  * @fail_ret: what it returns
  * @kept: a buffer the callback kept with WdfObjectReference
+ * @block: the failure callback waits for @release
+ * @entered: it is waiting
+ * @release: lets it return
+ * @stop_returned: a Stop of the case returned
+ * @saw_stop: the failure callback saw @stop_returned when it returned
+ * @next_base: @next before the last step of a case
  */
 struct wr_state {
 	WDFUSBPIPE pipe;
@@ -60,6 +66,12 @@ struct wr_state {
 	USBD_STATUS fail_usbd;
 	BOOLEAN fail_ret;
 	WDFMEMORY kept;
+	bool block;
+	bool entered;
+	struct completion release;
+	bool stop_returned;
+	bool saw_stop;
+	u32 next_base;
 };
 
 static struct wr_state *wr_cur;
@@ -121,6 +133,12 @@ static BOOLEAN wr_readers_failed(WDFUSBPIPE Pipe, NTSTATUS Status,
 	s->fail_status = Status;
 	s->fail_usbd = UsbdStatus;
 	atomic_inc(&s->failed);
+	if (s->block) {
+		WRITE_ONCE(s->entered, true);
+		wake_up_all(&wt_wq);
+		wait_for_completion_timeout(&s->release, WT_TIMEOUT_S * HZ);
+		s->saw_stop = READ_ONCE(s->stop_returned);
+	}
 	wake_up_all(&wt_wq);
 	return s->fail_ret;
 }
@@ -331,6 +349,20 @@ static bool wr_failed_once(void *arg)
 	return atomic_read(&s->failed) > 0;
 }
 
+static bool wr_failed_once2(void *arg)
+{
+	struct wr_state *s = arg;
+
+	return atomic_read(&s->failed) > 1;
+}
+
+static bool wr_next_is_after(void *arg)
+{
+	struct wr_state *s = arg;
+
+	return READ_ONCE(s->next) > READ_ONCE(s->next_base);
+}
+
 static bool wr_next_is(void *arg)
 {
 	struct wr_state *s = arg;
@@ -346,6 +378,196 @@ static VOID wr_count_complete(WDFUSBPIPE Pipe, WDFMEMORY Buffer,
 	s->bytes = NumBytesTransferred;
 	WRITE_ONCE(s->next, s->next + 1);
 	wake_up_all(&wt_wq);
+}
+
+/**
+ * struct wr_miss - the failure work's cancel meets a read being sent
+ * @t: the case
+ * @f: its device
+ * @task: the case's thread (WdfIoTargetStart runs the hook there)
+ * @sends: reader sends the hook saw on @task
+ * @cancelled: the failure work has cancelled the reads
+ * @buf: data to write
+ */
+struct wr_miss {
+	struct wt *t;
+	struct wu_fix *f;
+	struct task_struct *task;
+	unsigned int sends;
+	bool cancelled;
+	u8 *buf;
+};
+
+static bool wr_miss_cancelled(void *arg)
+{
+	struct wr_miss *m = arg;
+
+	return READ_ONCE(m->cancelled);
+}
+
+/*
+ * At Start, read 0 is sent; when read 1 is about to be, a babble fails
+ * read 0 and the hook lets read 1 go only once the failure work has
+ * cancelled every read: the cancel came before read 1 was sent.
+ */
+static int wr_miss_hook(struct wu_hook *h, int point, WDFREQUEST req, int arg)
+{
+	struct wr_miss *m = h->ctx;
+
+	if (point == WU_HOOK_READER_CANCELLED) {
+		WRITE_ONCE(m->cancelled, true);
+		wake_up_all(&wt_wq);
+		return arg;
+	}
+	if (point != WU_HOOK_READER_SEND || !in_task() || current != m->task ||
+	    ++m->sends != 2)
+		return arg;
+	wu_fill(m->buf, 500, 9);
+	if (wu_write_sync(m->t, m->f->lb_out, m->buf, 500))
+		wt_wait_cond_timeout(m->t, wr_miss_cancelled, m,
+				     "the failure work's cancel");
+	return arg;
+}
+
+/*
+ * A read sent after the failure work cancelled the reads cancels itself:
+ * the failure work ends and calls EvtUsbTargetPipeReadersFailed. Before,
+ * that read stayed in flight and the failure work waited for it.
+ */
+static void wr_missed_cancel(struct wt *t, struct wu_fix *f,
+			     struct wr_state *s, u8 *buf)
+{
+	WDFIOTARGET in = WdfUsbTargetPipeGetIoTarget(f->lb_in);
+	struct wr_miss m = { .t = t, .f = f, .task = current, .buf = buf };
+	struct wu_hook h = { .fn = wr_miss_hook, .ctx = &m };
+	int failed = atomic_read(&s->failed);
+
+	wt_set_where(t, "a failure while a read is being sent at Start");
+	WdfIoTargetStop(in, WdfIoTargetCancelSentIo);
+	s->fail_ret = FALSE;
+	wu_hook_set(&h);
+	T_STATUS(t, STATUS_SUCCESS, WdfIoTargetStart(in));
+	T_EQ(t, 2, m.sends);
+	if (!wt_wait_cond_timeout(t, wr_failed_once2, s,
+				  "EvtUsbTargetPipeReadersFailed")) {
+		/* The read left in flight is cancelled by Stop */
+		WdfIoTargetStop(in, WdfIoTargetCancelSentIo);
+	}
+	wu_hook_clear();
+	T_EQ(t, failed + 1, atomic_read(&s->failed));
+	T_STATUS(t, STATUS_UNSUCCESSFUL, s->fail_status);
+	T_EQ(t, (u32)USBD_STATUS_BABBLE_DETECTED, (u32)s->fail_usbd);
+}
+
+/**
+ * struct wr_stop - a Stop from another thread while the readers fail
+ * @s: the case's reader state
+ * @in: the pipe
+ * @quiesce: the Stop waits for the failure work
+ * @done: the thread is over
+ */
+struct wr_stop {
+	struct wr_state *s;
+	WDFIOTARGET in;
+	bool quiesce;
+	struct completion done;
+};
+
+static int wr_stop_fn(void *arg)
+{
+	struct wr_stop *w = arg;
+
+	WdfIoTargetStop(w->in, WdfIoTargetCancelSentIo);
+	WRITE_ONCE(w->s->stop_returned, true);
+	wake_up_all(&wt_wq);
+	complete(&w->done);
+	return 0;
+}
+
+static int wr_stop_hook(struct wu_hook *h, int point, WDFREQUEST req, int arg)
+{
+	struct wr_stop *w = h->ctx;
+
+	if (point == WU_HOOK_READER_QUIESCE) {
+		WRITE_ONCE(w->quiesce, true);
+		wake_up_all(&wt_wq);
+	}
+	return arg;
+}
+
+static bool wr_entered(void *arg)
+{
+	struct wr_state *s = arg;
+
+	return READ_ONCE(s->entered);
+}
+
+static bool wr_stop_waits_or_returned(void *arg)
+{
+	struct wr_stop *w = arg;
+
+	return READ_ONCE(w->quiesce) || READ_ONCE(w->s->stop_returned);
+}
+
+/*
+ * Stop while EvtUsbTargetPipeReadersFailed runs (it waits for the case):
+ * Stop waits for it, as in KMDF, so it never runs after Stop returned;
+ * its restart finds the pipe stopped, and Start restarts the readers.
+ * Before, Stop returned at once.
+ */
+static void wr_stop_while_failing(struct wt *t, struct wu_fix *f,
+				  struct wr_state *s, u8 *buf)
+{
+	struct wr_stop w = { .s = s, .in = WdfUsbTargetPipeGetIoTarget(f->lb_in) };
+	struct wu_hook h = { .fn = wr_stop_hook, .ctx = &w };
+	struct task_struct *k;
+	u32 next;
+
+	wt_set_where(t, "Stop while EvtUsbTargetPipeReadersFailed runs");
+	init_completion(&w.done);
+	init_completion(&s->release);
+	s->fail_ret = TRUE;
+	s->block = true;
+	if (!T_STATUS(t, STATUS_SUCCESS, WdfIoTargetStart(w.in)))
+		return;
+	wu_fill(buf, 500, 10);
+	if (!wu_write_sync(t, f->lb_out, buf, 500) ||
+	    !wt_wait_cond_timeout(t, wr_entered, s, "the failure callback"))
+		goto out_release;
+	wu_hook_set(&h);
+	k = kthread_run(wr_stop_fn, &w, "wdfio_wr_stop");
+	if (!T_TRUE(t, !IS_ERR(k), "kthread_run"))
+		goto out_release;
+	wt_wait_cond_timeout(t, wr_stop_waits_or_returned, &w,
+			     "Stop to wait or return");
+	T_TRUE(t, !READ_ONCE(s->stop_returned),
+	       "Stop returned while EvtUsbTargetPipeReadersFailed ran");
+	complete(&s->release);
+	if (!wait_for_completion_timeout(&w.done, WT_TIMEOUT_S * HZ)) {
+		t->wedged = true;
+		T_FAIL(t, "Stop did not return");
+		goto out_hook;
+	}
+	T_TRUE(t, READ_ONCE(w.quiesce), "Stop waited for the failure work");
+	T_TRUE(t, !s->saw_stop, "the failure callback ran after Stop returned");
+	T_EQ(t, WdfIoTargetStopped, WdfIoTargetGetState(w.in));
+
+	wt_set_where(t, "Start after the Stop: the readers read again");
+	next = READ_ONCE(s->next);
+	s->next_base = next;
+	wu_fill(buf, 60, 3);
+	if (wu_write_sync(t, f->lb_out, buf, 60) &&
+	    T_STATUS(t, STATUS_SUCCESS, WdfIoTargetStart(w.in)) &&
+	    wt_wait_cond_timeout(t, wr_next_is_after, s, "a read after Start"))
+		T_EQ(t, 60, s->bytes);
+	T_EQ(t, next + 1, READ_ONCE(s->next));
+out_hook:
+	wu_hook_clear();
+	s->block = false;
+	return;
+out_release:
+	s->block = false;
+	complete(&s->release);
 }
 
 /* A read that babbles fails the readers; TRUE resets and restarts them */
@@ -385,6 +607,9 @@ int wt_usb_reader_failed(struct wt *t)
 		goto out;
 	T_EQ(t, 50, s->bytes);
 	T_EQ(t, 1, atomic_read(&s->failed));
+	wr_missed_cancel(t, &f, s, buf);
+	if (!t->wedged)
+		wr_stop_while_failing(t, &f, s, buf);
 out:
 	wu_close(t, &f);
 	if (!t->wedged)
