@@ -379,6 +379,8 @@ static void wdfio_queue_cancel_owned(struct wdfio_device *dev,
 	qr->cancel_routine = NULL;
 	if (!routine) {
 		spin_unlock_irqrestore(&dev->lock, flags);
+		/* Sent on: the cancel goes down with it, as an IRP's does. */
+		wdfio_request_cancel(req);
 		return;
 	}
 	wdfio_object_get(&req->obj);
@@ -392,8 +394,11 @@ static void wdfio_queue_cancel_owned(struct wdfio_device *dev,
  * @req: a request from wdfio_device_submit(), referenced by the caller
  *
  * Queued: EvtIoCanceledOnQueue, or completed STATUS_CANCELLED. Owned and
- * cancelable: EvtRequestCancel. Owned and not cancelable: only marked
- * (WdfRequestIsCanceled); the driver completes it when it will.
+ * cancelable: EvtRequestCancel. Owned and not cancelable: marked
+ * (WdfRequestIsCanceled), and, as a cancelled IRP travels down with its
+ * cancel, a request the driver sent on to an I/O target is cancelled there
+ * (WdfRequestCancelSentRequest) and one not sent yet fails its send with
+ * STATUS_CANCELLED; the driver completes it when it will.
  *
  * Context: Any context.
  */

@@ -4,8 +4,8 @@
  * devices of wdfio_test.ko (selftests/uapi/wdfio_qtest.h). read, write and
  * DeviceIoControl with every transfer method and buffer size, bad pointers,
  * signals, sequential/parallel/manual dispatch, stop/start/purge, permissions
- * and concurrent callers. Waits are polls of the driver's counters, bounded
- * at 30 s, never timings.
+ * and concurrent callers; and samples/usbdemo through its node. Waits are
+ * polls of the driver's counters, bounded at 30 s, never timings.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -786,6 +787,249 @@ TEST(concurrent_callers)
 		EXPECT_EQ(0, args[i].bad) TH_LOG("thread %d", i);
 	}
 	close(fd);
+}
+
+/* ---- samples/usbdemo through its node ---------------------------------- */
+
+/*
+ * samples/usbdemo (wdfio_usbdemo.ko): its queues turn write() and read() on
+ * /dev/wdfio_usbdemo into bulk OUT and bulk IN transfers of the test
+ * gadget's Loopback function (interface 0 of 1d6b:0104), which echoes what
+ * it receives. The interface is taken from the in-kernel test driver
+ * (wdfio_test_usb) for the duration and given back at the end. These run
+ * before wdfio_selftest, whose last USB case unplugs the gadget.
+ */
+#define UD_NODE		"/dev/wdfio_usbdemo"
+#define UD_INTF		"1-1:1.0"
+#define UD_DRV_DEMO	"/sys/bus/usb/drivers/wdfio_usbdemo"
+#define UD_DRV_TEST	"/sys/bus/usb/drivers/wdfio_test_usb"
+#define UD_MAX_XFER	65536
+
+static int ud_run(const char *cmd)
+{
+	int st = system(cmd);
+
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int ud_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+static int ud_wait_node(const char *path, int present)
+{
+	int i;
+
+	for (i = 0; i < 3000; i++) {
+		if (ud_exists(path) == present)
+			return 0;
+		usleep(10000);
+	}
+	return -1;
+}
+
+static int ud_put(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n == (ssize_t)strlen(val) ? 0 : -1;
+}
+
+/* Load the sample and hand it interface 0; 1: the test driver had it */
+static int ud_demo_attach(int *had_test)
+{
+	*had_test = ud_exists(UD_DRV_TEST "/" UD_INTF);
+	if (ud_run("modprobe wdfio_usbdemo"))
+		return -1;
+	if (*had_test && ud_put(UD_DRV_TEST "/unbind", UD_INTF))
+		return -1;
+	if (!ud_exists(UD_DRV_DEMO "/" UD_INTF) && ud_put(UD_DRV_DEMO "/bind", UD_INTF))
+		return -1;
+	return ud_wait_node(UD_NODE, 1);
+}
+
+static int ud_demo_detach(int had_test)
+{
+	int err = 0;
+
+	if (ud_run("rmmod wdfio_usbdemo"))
+		err = -1;
+	if (ud_wait_node(UD_NODE, 0))
+		err = -1;
+	if (had_test && ud_put(UD_DRV_TEST "/bind", UD_INTF))
+		err = -1;
+	return err;
+}
+
+static void ud_fill(unsigned char *b, size_t n, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		b[i] = (unsigned char)(seed * 31 + i * 7 + (i >> 8));
+}
+
+/* write @n bytes, read them back; 0 when equal */
+static int ud_round_trip(int fd, size_t n, unsigned int seed)
+{
+	static unsigned char w[UD_MAX_XFER], r[UD_MAX_XFER];
+	ssize_t got;
+
+	ud_fill(w, n, seed);
+	if (write(fd, w, n) != (ssize_t)n)
+		return -1;
+	memset(r, 0, sizeof(r));
+	got = read(fd, r, sizeof(r));
+	if (got != (ssize_t)n)
+		return -2;
+	return memcmp(w, r, n) ? -3 : 0;
+}
+
+struct ud_reader {
+	int fd;
+	pid_t tid;		/* __atomic */
+	ssize_t ret;
+	int err;
+};
+
+static void *ud_reader_fn(void *arg)
+{
+	static unsigned char buf[UD_MAX_XFER];
+	struct ud_reader *r = arg;
+
+	__atomic_store_n(&r->tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
+	r->ret = read(r->fd, buf, sizeof(buf));
+	r->err = errno;
+	return NULL;
+}
+
+/* Wait until the ud_reader sleeps (in the kernel: its read was sent). */
+static int ud_wait_sleeping(struct ud_reader *r)
+{
+	char path[64], stat_line[512], *p;
+	pid_t tid;
+	int i, fd;
+	ssize_t n;
+
+	for (i = 0; i < 6000; i++) {
+		tid = __atomic_load_n(&r->tid, __ATOMIC_ACQUIRE);
+		if (tid) {
+			snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				return -1;
+			n = read(fd, stat_line, sizeof(stat_line) - 1);
+			close(fd);
+			if (n > 0) {
+				stat_line[n] = '\0';
+				p = strrchr(stat_line, ')');
+				if (p && p[1] == ' ' && p[2] == 'S')
+					return 0;
+			}
+		}
+		usleep(10000);
+	}
+	return -1;
+}
+
+/* Sizes around the 512-byte packet, up to the sample's maximum - 1 */
+TEST(usbdemo_write_read_back)
+{
+	static const size_t sizes[] = { 1, 2, 100, 511, 513, 1000, 4095, 4097,
+					8191, 30001, 65535 };
+	unsigned int i, round;
+	int fd, had_test;
+
+	ASSERT_EQ(0, ud_demo_attach(&had_test));
+	fd = open(UD_NODE, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd) TH_LOG("open %s: %s", UD_NODE, strerror(errno));
+	for (round = 0; round < 3; round++)
+		for (i = 0; i < ARRAY_SIZE(sizes); i++)
+			EXPECT_EQ(0, ud_round_trip(fd, sizes[i], round * 16 + i))
+				TH_LOG("%zu bytes, round %u", sizes[i], round);
+	close(fd);
+	EXPECT_EQ(0, ud_demo_detach(had_test));
+}
+
+/* EvtIoWrite/EvtIoRead refuse what is over the maximum (INVALID_PARAMETER) */
+TEST(usbdemo_oversized)
+{
+	static unsigned char buf[UD_MAX_XFER + 1];
+	int fd, had_test;
+
+	ASSERT_EQ(0, ud_demo_attach(&had_test));
+	fd = open(UD_NODE, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, write(fd, buf, sizeof(buf)));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, read(fd, buf, sizeof(buf)));
+	EXPECT_EQ(EINVAL, errno);
+	/* nothing was sent: the pipes still echo exactly */
+	EXPECT_EQ(0, ud_round_trip(fd, 777, 5));
+	close(fd);
+	EXPECT_EQ(0, ud_demo_detach(had_test));
+}
+
+/*
+ * A read waiting at the bulk IN pipe (nothing to echo) and a signal: the
+ * cancel goes down to the sent request, the urb is unlinked, read() fails
+ * with EINTR, and the pipe still works.
+ */
+TEST(usbdemo_signal_cancels_sent_read)
+{
+	struct ud_reader r = { 0 };
+	pthread_t th;
+	int had_test;
+
+	install_sigusr1();
+	ASSERT_EQ(0, ud_demo_attach(&had_test));
+	r.fd = open(UD_NODE, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, r.fd);
+	ASSERT_EQ(0, pthread_create(&th, NULL, ud_reader_fn, &r));
+	ASSERT_EQ(0, ud_wait_sleeping(&r));
+	pthread_kill(th, SIGUSR1);
+	pthread_join(th, NULL);
+	EXPECT_EQ(-1, r.ret);
+	EXPECT_EQ(EINTR, r.err);
+	EXPECT_EQ(0, ud_round_trip(r.fd, 3000, 9));
+	close(r.fd);
+	EXPECT_EQ(0, ud_demo_detach(had_test));
+}
+
+/*
+ * The interface goes away with a read at the pipe: the USB core kills the
+ * interface's urbs before disconnect() (STATUS_NO_SUCH_DEVICE: ENODEV),
+ * then the device's deletion waits for its queues; read() fails, the
+ * unbind finishes.
+ */
+TEST(usbdemo_unbind_with_read_pending)
+{
+	struct ud_reader r = { 0 };
+	pthread_t th;
+	int had_test;
+
+	ASSERT_EQ(0, ud_demo_attach(&had_test));
+	r.fd = open(UD_NODE, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, r.fd);
+	ASSERT_EQ(0, pthread_create(&th, NULL, ud_reader_fn, &r));
+	ASSERT_EQ(0, ud_wait_sleeping(&r));
+	EXPECT_EQ(0, ud_put(UD_DRV_DEMO "/unbind", UD_INTF));
+	pthread_join(th, NULL);
+	EXPECT_EQ(-1, r.ret);
+	EXPECT_EQ(ENODEV, r.err);
+	/* the open file outlives the device */
+	EXPECT_EQ(-1, write(r.fd, "x", 1));
+	EXPECT_EQ(ENODEV, errno);
+	close(r.fd);
+	EXPECT_EQ(0, ud_demo_detach(had_test));
 }
 
 int main(int argc, char **argv)
