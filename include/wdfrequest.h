@@ -295,4 +295,7 @@ void WdfRequestStopAcknowledge(WDFREQUEST Request, BOOLEAN Requeue);
 /* Forwarding a presented request to an I/O target */
 void WdfRequestFormatRequestUsingCurrentType(WDFREQUEST Request);
 
+/* The file object of a presented request (NULL if it has none) */
+WDFFILEOBJECT WdfRequestGetFileObject(WDFREQUEST Request);
+
 #endif /* _WDFIO_WDFREQUEST_H */

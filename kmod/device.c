@@ -461,6 +461,7 @@ NTSTATUS WdfDeviceCreate(PWDFDEVICE_INIT *DeviceInit,
 	dev->exclusive = init->exclusive;
 	dev->has_req_attr = init->has_req_attr;
 	dev->req_attr = init->req_attr;
+	dev->fo = init->fo;
 	status = wdfio_object_link(&dev->obj, NULL, &init->driver->obj);
 	if (!NT_SUCCESS(status)) {
 		wdfio_object_put(&dev->obj);

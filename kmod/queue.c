@@ -507,6 +507,7 @@ NTSTATUS wdfio_device_submit(struct wdfio_device *dev,
 	qr->out_len = d->out_len;
 	qr->neither = d->neither;
 	qr->bio = d->bio;
+	qr->file = d->file;
 	p = &qr->params;
 	WDF_REQUEST_PARAMETERS_INIT(p);
 	p->Type = d->type;

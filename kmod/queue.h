@@ -20,6 +20,21 @@
 #include "wdfio.h"
 
 struct wdfio_chardev;
+struct wdfio_fileobj;
+
+/**
+ * struct wdfio_fo_config - WdfDeviceInitSetFileObjectConfig's arguments
+ * @set: the driver called it
+ * @cfg: the callbacks (WDF_FILEOBJECT_CONFIG)
+ * @has_attr: @attr is set
+ * @attr: the file objects' attributes (their context, cleanup callbacks)
+ */
+struct wdfio_fo_config {
+	bool set;
+	WDF_FILEOBJECT_CONFIG cfg;
+	bool has_attr;
+	WDF_OBJECT_ATTRIBUTES attr;
+};
 
 /**
  * struct wdfio_driver - a WDFDRIVER
@@ -47,6 +62,7 @@ struct wdfio_driver {
  * @pnp: from wdfio_driver_add_device (which frees it), not a control device
  * @lower: the lower block device's name (a filter's default target)
  * @created: the device WdfDeviceCreate made from it (@pnp only)
+ * @fo: file object configuration (fileobject.c)
  */
 struct WDFDEVICE_INIT {
 	struct wdfio_driver *driver;
@@ -61,6 +77,7 @@ struct WDFDEVICE_INIT {
 	bool pnp;
 	UNICODE_STRING lower;
 	struct wdfio_device *created;
+	struct wdfio_fo_config fo;
 };
 
 /* Request types a device dispatches to queues: read, write, the two IOCTLs */
@@ -89,6 +106,10 @@ struct WDFDEVICE_INIT {
  * @lower: the default I/O target (WdfDeviceGetIoTarget): the lower block
  *	device of a device made by wdfio_driver_add_device, else NULL
  * @bfe: the block front-end of a device over a lower block device
+ * @fo: file object configuration, from the WDFDEVICE_INIT
+ * @int_queue: internal manual queue of the requests the driver owns
+ *	outside its own queues: create requests in EvtDeviceFileCreate
+ *	(made at first use, set once with cmpxchg)
  */
 struct wdfio_device {
 	struct wdfio_object obj;
@@ -112,6 +133,21 @@ struct wdfio_device {
 	bool filter;
 	struct wdfio_target *lower;
 	struct wdfio_blkdev *bfe;
+	struct wdfio_fo_config fo;
+	struct wdfio_queue *int_queue;
+};
+
+/**
+ * struct wdfio_fileobj - a WDFFILEOBJECT: one open file of a device's node
+ * @obj: object header (a root object: the device's deletion does not
+ *	delete it; its release does)
+ * @dev: the device (referenced)
+ * @closed: EvtFileCleanup/EvtFileClose were called (or must not be)
+ */
+struct wdfio_fileobj {
+	struct wdfio_object obj;
+	struct wdfio_device *dev;
+	atomic_t closed;
 };
 
 /**
@@ -203,6 +239,8 @@ enum wdfio_qr_state {
  * @bounce: kmalloc'ed copy of @bio's data, or NULL
  * @fmt_current: WdfRequestFormatRequestUsingCurrentType was called: the
  *	next send formats the request for its target
+ * @file: the file object it came through (WdfRequestGetFileObject), or
+ *	NULL; valid while the request is (the file's release waits for it)
  */
 struct wdfio_qreq {
 	struct wdfio_device *dev;
@@ -225,6 +263,7 @@ struct wdfio_qreq {
 	struct bio *bio;
 	void *bounce;
 	bool fmt_current;
+	struct wdfio_fileobj *file;
 };
 
 /**
@@ -242,6 +281,7 @@ struct wdfio_qreq {
  * @bio: the bio behind a block front-end request (its data, no buffers)
  * @fe: front-end completion
  * @fe_ctx: its context
+ * @file: the file object of the caller's open file, or NULL
  */
 struct wdfio_io_desc {
 	WDF_REQUEST_TYPE type;
@@ -257,6 +297,7 @@ struct wdfio_io_desc {
 	struct bio *bio;
 	const struct wdfio_fe_ops *fe;
 	void *fe_ctx;
+	struct wdfio_fileobj *file;
 };
 
 static inline struct wdfio_driver *wdfio_driver_from_handle(WDFDRIVER h)
@@ -308,6 +349,19 @@ int wdfio_blkdev_register(struct wdfio_device *dev);
 void wdfio_blkdev_unregister(struct wdfio_device *dev);
 blk_status_t wdfio_blk_status_from_nt(NTSTATUS status);
 void wdfio_blkdev_forward(struct bio *bio, struct wdfio_dev *lower);
+
+/* fileobject.c */
+NTSTATUS wdfio_fileobj_open(struct wdfio_device *dev,
+			    const struct wdfio_fe_ops *fe, void *fe_ctx,
+			    struct wdfio_fileobj **fo_out,
+			    struct wdfio_request **req_out);
+void wdfio_fileobj_abort(struct wdfio_fileobj *fo);
+void wdfio_fileobj_close(struct wdfio_fileobj *fo);
+struct wdfio_queue *wdfio_device_int_queue(struct wdfio_device *dev,
+					   NTSTATUS *status);
+NTSTATUS wdfio_device_own_internal(struct wdfio_device *dev,
+				   struct wdfio_request *req,
+				   struct wdfio_request **out);
 
 /* chardev.c */
 int wdfio_chardev_register(struct wdfio_device *dev);

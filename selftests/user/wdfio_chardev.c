@@ -27,6 +27,7 @@
 #include "wdfio_harness.h"
 
 #include "wdfio_ioctl.h"
+#include "wdfio_qfile.h"
 #include "wdfio_qtest.h"
 
 #define NOBODY		65534
@@ -787,6 +788,178 @@ TEST(concurrent_callers)
 		EXPECT_EQ(0, args[i].bad) TH_LOG("thread %d", i);
 	}
 	close(fd);
+}
+
+/* ---- file objects (/dev/wdfio_qfile) ---------------------------------- */
+
+static struct wdfio_qf_stats qf_stats(int fd)
+{
+	struct wdfio_qf_stats st;
+
+	memset(&st, 0xff, sizeof(st));
+	if (dc(fd, WDFIO_QF_STATS, NULL, 0, &st, sizeof(st), NULL) !=
+	    (int)sizeof(st))
+		memset(&st, 0xff, sizeof(st));
+	return st;
+}
+
+static int qf_set_create(int fd, __s32 action)
+{
+	return dc(fd, WDFIO_QF_SET_CREATE, &action, sizeof(action), NULL, 0,
+		  NULL);
+}
+
+/* The file object's number and read count, from its context. */
+static struct wdfio_qf_whoami qf_whoami(int fd)
+{
+	struct wdfio_qf_whoami w = { ~0u, ~0u };
+
+	if (read(fd, &w, sizeof(w)) != (ssize_t)sizeof(w))
+		memset(&w, 0xff, sizeof(w));
+	return w;
+}
+
+/*
+ * Each open file is its own WDFFILEOBJECT with its own context; dup()ed
+ * descriptors share it; EvtFileCleanup then EvtFileClose run when the last
+ * descriptor closes, and the object is deleted then.
+ */
+TEST(file_object_per_open)
+{
+	struct wdfio_qf_stats s0, st;
+	struct wdfio_qf_whoami wa, wb;
+	int ctl, a, a2, b;
+
+	ctl = qt_open(WDFIO_QF_NODE);
+	ASSERT_LE(0, ctl) TH_LOG("open %s: %s", WDFIO_QF_NODE, strerror(errno));
+	ASSERT_EQ(0, qf_set_create(ctl, 0));
+	s0 = qf_stats(ctl);
+	a = qt_open(WDFIO_QF_NODE);
+	ASSERT_LE(0, a);
+	b = qt_open(WDFIO_QF_NODE);
+	ASSERT_LE(0, b);
+	wa = qf_whoami(a);
+	wb = qf_whoami(b);
+	EXPECT_NE(~0u, wa.id);
+	EXPECT_NE(~0u, wb.id);
+	EXPECT_NE(wa.id, wb.id);
+	EXPECT_EQ(1U, wa.reads);
+	EXPECT_EQ(1U, wb.reads);
+	EXPECT_EQ(wa.id, qf_whoami(a).id);
+	a2 = dup(a);
+	ASSERT_LE(0, a2);
+	close(a);
+	/* the file is still open through a2: no cleanup yet */
+	st = qf_stats(ctl);
+	EXPECT_EQ(s0.creates + 2, st.creates);
+	EXPECT_EQ(s0.cleanups, st.cleanups);
+	EXPECT_EQ(s0.closes, st.closes);
+	wa = qf_whoami(a2);
+	EXPECT_EQ(3U, wa.reads);
+	close(a2);
+	st = qf_stats(ctl);
+	EXPECT_EQ(s0.cleanups + 1, st.cleanups);
+	EXPECT_EQ(s0.closes + 1, st.closes);
+	EXPECT_EQ(s0.ctx_cleanups + 1, st.ctx_cleanups);
+	EXPECT_EQ(wa.id, st.last_closed);
+	EXPECT_EQ(2U, qf_whoami(b).reads);
+	close(b);
+	st = qf_stats(ctl);
+	EXPECT_EQ(s0.closes + 2, st.closes);
+	EXPECT_EQ(wb.id, st.last_closed);
+	EXPECT_EQ(s0.failed, st.failed);
+	EXPECT_EQ(0U, st.bad);
+	close(ctl);
+}
+
+/*
+ * EvtDeviceFileCreate completes the create request with an error: open()
+ * fails with the mapped errno; the file object is deleted without
+ * EvtFileCleanup/EvtFileClose.
+ */
+TEST(file_create_error_fails_open)
+{
+	static const struct { __s32 status; int err; } cases[] = {
+		{ (__s32)0xC0000022, EACCES },	/* STATUS_ACCESS_DENIED */
+		{ (__s32)0x80000011, EBUSY },	/* STATUS_DEVICE_BUSY */
+		{ (__s32)0xC000009A, ENOMEM },	/* STATUS_INSUFFICIENT_RESOURCES */
+		{ (__s32)0xC0000001, EIO },	/* STATUS_UNSUCCESSFUL */
+	};
+	struct wdfio_qf_stats s0, st;
+	unsigned int i;
+	int ctl, fd;
+
+	ctl = qt_open(WDFIO_QF_NODE);
+	ASSERT_LE(0, ctl);
+	s0 = qf_stats(ctl);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		ASSERT_EQ(0, qf_set_create(ctl, cases[i].status));
+		fd = qt_open(WDFIO_QF_NODE);
+		EXPECT_EQ(-1, fd);
+		EXPECT_EQ(cases[i].err, errno) TH_LOG("status %#x", cases[i].status);
+		if (fd >= 0)
+			close(fd);
+	}
+	ASSERT_EQ(0, qf_set_create(ctl, 0));
+	st = qf_stats(ctl);
+	EXPECT_EQ(s0.creates + ARRAY_SIZE(cases), st.creates);
+	EXPECT_EQ(s0.failed + ARRAY_SIZE(cases), st.failed);
+	EXPECT_EQ(s0.ctx_cleanups + ARRAY_SIZE(cases), st.ctx_cleanups);
+	EXPECT_EQ(s0.cleanups, st.cleanups);
+	EXPECT_EQ(s0.closes, st.closes);
+	/* and opens work again */
+	fd = qt_open(WDFIO_QF_NODE);
+	EXPECT_LE(0, fd);
+	if (fd >= 0)
+		close(fd);
+	EXPECT_EQ(0U, qf_stats(ctl).bad);
+	close(ctl);
+}
+
+struct qf_opener {
+	pthread_t thread;
+	int ret;
+	int err;
+};
+
+static void *qf_opener_fn(void *arg)
+{
+	struct qf_opener *o = arg;
+
+	o->ret = open(WDFIO_QF_NODE, O_RDWR | O_CLOEXEC);
+	o->err = errno;
+	return NULL;
+}
+
+/* A create request the driver keeps: a signal to the opener cancels it. */
+TEST(file_create_signal_cancels)
+{
+	struct wdfio_qf_stats s0, st;
+	struct qf_opener o = { 0 };
+	int ctl, i;
+
+	install_sigusr1();
+	ctl = qt_open(WDFIO_QF_NODE);
+	ASSERT_LE(0, ctl);
+	s0 = qf_stats(ctl);
+	ASSERT_EQ(0, qf_set_create(ctl, WDFIO_QF_HOLD));
+	ASSERT_EQ(0, pthread_create(&o.thread, NULL, qf_opener_fn, &o));
+	for (i = 0; i < 3000 && qf_stats(ctl).creates == s0.creates; i++)
+		usleep(10000);
+	ASSERT_EQ(s0.creates + 1, qf_stats(ctl).creates);
+	pthread_kill(o.thread, SIGUSR1);
+	pthread_join(o.thread, NULL);
+	EXPECT_EQ(-1, o.ret);
+	EXPECT_EQ(EINTR, o.err);
+	if (o.ret >= 0)
+		close(o.ret);
+	ASSERT_EQ(0, qf_set_create(ctl, 0));
+	st = qf_stats(ctl);
+	EXPECT_EQ(s0.failed + 1, st.failed);
+	EXPECT_EQ(s0.ctx_cleanups + 1, st.ctx_cleanups);
+	EXPECT_EQ(s0.closes, st.closes);
+	EXPECT_EQ(0U, st.bad);
+	close(ctl);
 }
 
 /* ---- samples/usbdemo through its node ---------------------------------- */
