@@ -89,6 +89,18 @@ void WdfDeviceInitSetFileObjectConfig(PWDFDEVICE_INIT DeviceInit,
 /* wdffileobject.h */
 WDFDEVICE WdfFileObjectGetDevice(WDFFILEOBJECT FileObject);
 
+/*
+ * Every read, write and IOCTL request of the device, on the caller's thread
+ * before any queue sees it: the driver completes it or hands it to its
+ * queues with WdfDeviceEnqueueRequest.
+ */
+typedef void EVT_WDF_IO_IN_CALLER_CONTEXT(WDFDEVICE Device, WDFREQUEST Request);
+typedef EVT_WDF_IO_IN_CALLER_CONTEXT *PFN_WDF_IO_IN_CALLER_CONTEXT;
+
+void WdfDeviceInitSetIoInCallerContextCallback(PWDFDEVICE_INIT DeviceInit,
+					       PFN_WDF_IO_IN_CALLER_CONTEXT EvtIoInCallerContext);
+NTSTATUS WdfDeviceEnqueueRequest(WDFDEVICE Device, WDFREQUEST Request);
+
 /* Control devices */
 PWDFDEVICE_INIT WdfControlDeviceInitAllocate(WDFDRIVER Driver, const UNICODE_STRING *SDDLString);
 void WdfControlFinishInitializing(WDFDEVICE Device);

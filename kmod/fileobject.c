@@ -137,7 +137,7 @@ EXPORT_SYMBOL_GPL(WdfRequestGetFileObject);
  *
  * A manual queue, never dispatching, on whose owned list the requests sit
  * that the driver owns outside its own queues (create requests in
- * EvtDeviceFileCreate), so that
+ * EvtDeviceFileCreate, requests in EvtIoInCallerContext), so that
  * completion, cancellation and the device's deletion treat them as any
  * request the driver owns.
  *

@@ -534,6 +534,11 @@ NTSTATUS wdfio_device_submit(struct wdfio_device *dev,
 		p->Parameters.Others.IoControlCode = d->code;
 		break;
 	}
+	if (dev->in_caller) {
+		status = wdfio_device_in_caller(dev, req, out);
+		if (status != STATUS_NOT_FOUND)
+			return status;
+	}
 
 	spin_lock_irqsave(&dev->lock, flags);
 	q = d->type < WDFIO_NR_DISPATCH ? dev->dispatch[d->type] : NULL;

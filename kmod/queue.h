@@ -63,6 +63,7 @@ struct wdfio_driver {
  * @lower: the lower block device's name (a filter's default target)
  * @created: the device WdfDeviceCreate made from it (@pnp only)
  * @fo: file object configuration (fileobject.c)
+ * @in_caller: WdfDeviceInitSetIoInCallerContextCallback's callback
  */
 struct WDFDEVICE_INIT {
 	struct wdfio_driver *driver;
@@ -78,6 +79,7 @@ struct WDFDEVICE_INIT {
 	UNICODE_STRING lower;
 	struct wdfio_device *created;
 	struct wdfio_fo_config fo;
+	PFN_WDF_IO_IN_CALLER_CONTEXT in_caller;
 };
 
 /* Request types a device dispatches to queues: read, write, the two IOCTLs */
@@ -108,8 +110,10 @@ struct WDFDEVICE_INIT {
  * @bfe: the block front-end of a device over a lower block device
  * @fo: file object configuration, from the WDFDEVICE_INIT
  * @int_queue: internal manual queue of the requests the driver owns
- *	outside its own queues: create requests in EvtDeviceFileCreate
- *	(made at first use, set once with cmpxchg)
+ *	outside its own queues: create requests in EvtDeviceFileCreate,
+ *	requests in EvtIoInCallerContext (made at first use, set once with
+ *	cmpxchg)
+ * @in_caller: EvtIoInCallerContext, or NULL
  */
 struct wdfio_device {
 	struct wdfio_object obj;
@@ -135,6 +139,7 @@ struct wdfio_device {
 	struct wdfio_blkdev *bfe;
 	struct wdfio_fo_config fo;
 	struct wdfio_queue *int_queue;
+	PFN_WDF_IO_IN_CALLER_CONTEXT in_caller;
 };
 
 /**
@@ -241,6 +246,8 @@ enum wdfio_qr_state {
  *	next send formats the request for its target
  * @file: the file object it came through (WdfRequestGetFileObject), or
  *	NULL; valid while the request is (the file's release waits for it)
+ * @in_caller: EvtIoInCallerContext is running for it, on the caller's
+ *	thread (WdfRequestRetrieveUnsafeUser*)
  */
 struct wdfio_qreq {
 	struct wdfio_device *dev;
@@ -264,6 +271,7 @@ struct wdfio_qreq {
 	void *bounce;
 	bool fmt_current;
 	struct wdfio_fileobj *file;
+	bool in_caller;
 };
 
 /**
@@ -362,6 +370,11 @@ struct wdfio_queue *wdfio_device_int_queue(struct wdfio_device *dev,
 NTSTATUS wdfio_device_own_internal(struct wdfio_device *dev,
 				   struct wdfio_request *req,
 				   struct wdfio_request **out);
+
+/* incaller.c */
+NTSTATUS wdfio_device_in_caller(struct wdfio_device *dev,
+				struct wdfio_request *req,
+				struct wdfio_request **out);
 
 /* chardev.c */
 int wdfio_chardev_register(struct wdfio_device *dev);

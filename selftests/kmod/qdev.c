@@ -534,6 +534,8 @@ int wt_qdev_init(void)
 	if (NT_SUCCESS(status))
 		status = wt_qfile_init(QtDriver);
 	if (NT_SUCCESS(status))
+		status = wt_qcaller_init(QtDriver);
+	if (NT_SUCCESS(status))
 		return 0;
 	WdfObjectDelete(QtDriver);
 	QtDriver = NULL;

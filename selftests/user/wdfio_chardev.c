@@ -27,6 +27,7 @@
 #include "wdfio_harness.h"
 
 #include "wdfio_ioctl.h"
+#include "wdfio_qcaller.h"
 #include "wdfio_qfile.h"
 #include "wdfio_qtest.h"
 
@@ -960,6 +961,75 @@ TEST(file_create_signal_cancels)
 	EXPECT_EQ(s0.closes, st.closes);
 	EXPECT_EQ(0U, st.bad);
 	close(ctl);
+}
+
+/* ---- EvtIoInCallerContext (/dev/wdfio_qcaller) ------------------------ */
+
+static struct wdfio_qc_stats qc_stats(int fd)
+{
+	struct wdfio_qc_stats st;
+
+	memset(&st, 0xff, sizeof(st));
+	if (dc(fd, WDFIO_QC_STATS, NULL, 0, &st, sizeof(st), NULL) !=
+	    (int)sizeof(st))
+		memset(&st, 0xff, sizeof(st));
+	return st;
+}
+
+/* The callback runs on the caller's thread: it can tell the caller's pid. */
+TEST(in_caller_context_is_the_callers)
+{
+	struct wdfio_qc_stats s0, st;
+	__u32 pid = 0;
+	int fd;
+
+	fd = qt_open(WDFIO_QC_NODE);
+	ASSERT_LE(0, fd) TH_LOG("open %s: %s", WDFIO_QC_NODE, strerror(errno));
+	s0 = qc_stats(fd);
+	EXPECT_EQ((ssize_t)sizeof(pid), read(fd, &pid, sizeof(pid)));
+	EXPECT_EQ((__u32)getpid(), pid);
+	st = qc_stats(fd);
+	/* the read and the second STATS went through the callback */
+	EXPECT_EQ(s0.in_caller + 2, st.in_caller);
+	/* the read never reached the queue; the STATS did, enqueued */
+	EXPECT_EQ(s0.queued + 1, st.queued);
+	EXPECT_EQ(0U, st.bad);
+	close(fd);
+}
+
+/*
+ * METHOD_NEITHER: the driver copies the caller's buffer in the callback
+ * (the user pointer means nothing on another thread), then enqueues the
+ * request; its queue works on the copy.
+ */
+TEST(in_caller_neither_buffer)
+{
+	unsigned char in[WDFIO_QC_MAX + 1];
+	struct wdfio_qc_stats s0, st;
+	unsigned int i, sum = 0;
+	int fd;
+
+	fd = qt_open(WDFIO_QC_NODE);
+	ASSERT_LE(0, fd);
+	s0 = qc_stats(fd);
+	for (i = 0; i < 40; i++) {
+		in[i] = (unsigned char)(i * 37 + 11);
+		sum += in[i];
+	}
+	EXPECT_EQ(0, dc(fd, WDFIO_QC_SUM, in, 40, NULL, 0, NULL));
+	st = qc_stats(fd);
+	EXPECT_EQ(sum, st.last_sum);
+	EXPECT_EQ(s0.queued + 2, st.queued);
+	/* refused in the callback, never queued */
+	EXPECT_EQ(-ERANGE, dc(fd, WDFIO_QC_SUM, in, 2, NULL, 0, NULL));
+	EXPECT_EQ(-EINVAL, dc(fd, WDFIO_QC_SUM, in, sizeof(in), NULL, 0, NULL));
+	EXPECT_EQ(-EFAULT, dc(fd, WDFIO_QC_SUM, bad_user, 16, NULL, 0, NULL));
+	st = qc_stats(fd);
+	EXPECT_EQ(s0.queued + 3, st.queued);
+	EXPECT_EQ(s0.in_caller + 6, st.in_caller);
+	EXPECT_EQ(sum, st.last_sum);
+	EXPECT_EQ(0U, st.bad);
+	close(fd);
 }
 
 /* ---- samples/usbdemo through its node ---------------------------------- */
