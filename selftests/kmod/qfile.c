@@ -16,6 +16,7 @@
 #include "qdev.h"
 
 typedef struct _QF_DEVICE {
+	WDFQUEUE WriteQueue;		/* manual */
 	spinlock_t Lock;		/* everything below */
 	LONG CreateAction;
 	ULONG NextId;
@@ -177,6 +178,77 @@ static void QfEvtIoRead(WDFQUEUE Queue, WDFREQUEST Request, size_t Length)
 	WdfRequestCompleteWithInformation(Request, STATUS_SUCCESS, sizeof(*who));
 }
 
+/* A write taken from the manual queue: completed with its length. */
+static void QfCompleteWrite(WDFREQUEST Request)
+{
+	WDF_REQUEST_PARAMETERS p;
+
+	WDF_REQUEST_PARAMETERS_INIT(&p);
+	WdfRequestGetParameters(Request, &p);
+	WdfRequestCompleteWithInformation(Request, STATUS_SUCCESS,
+					  p.Parameters.Write.Length);
+}
+
+/* The WDFIO_QF_COUNT_MINE/TAKE_* IOCTLs; *Out: their __u32 answer. */
+static NTSTATUS QfFind(PQF_DEVICE d, WDFREQUEST Request, ULONG Code, u32 *Out)
+{
+	WDFFILEOBJECT fileObject = WdfRequestGetFileObject(Request);
+	WDFREQUEST found = NULL, next, taken;
+	WDF_REQUEST_PARAMETERS p;
+	NTSTATUS status;
+
+	*Out = 0;
+	switch (Code) {
+	case WDFIO_QF_COUNT_MINE:
+		for (;;) {
+			WDF_REQUEST_PARAMETERS_INIT(&p);
+			status = WdfIoQueueFindRequest(d->WriteQueue, found,
+						       fileObject, &p, &next);
+			if (found)
+				WdfObjectDereference(found);
+			if (!NT_SUCCESS(status))
+				break;
+			if (p.Type != WdfRequestTypeWrite ||
+			    WdfRequestGetFileObject(next) != fileObject)
+				QfBad(d);
+			(*Out)++;
+			found = next;
+		}
+		return status == STATUS_NO_MORE_ENTRIES ? STATUS_SUCCESS : status;
+	case WDFIO_QF_TAKE_MINE:
+		status = WdfIoQueueRetrieveRequestByFileObject(d->WriteQueue,
+							       fileObject, &taken);
+		if (status == STATUS_NO_MORE_ENTRIES)
+			return STATUS_SUCCESS;
+		if (!NT_SUCCESS(status))
+			return status;
+		QfCompleteWrite(taken);
+		*Out = 1;
+		return STATUS_SUCCESS;
+	case WDFIO_QF_TAKE_FIRST:
+		status = WdfIoQueueFindRequest(d->WriteQueue, NULL, NULL, NULL,
+					       &found);
+		if (status == STATUS_NO_MORE_ENTRIES)
+			return STATUS_SUCCESS;
+		if (!NT_SUCCESS(status))
+			return status;
+		status = WdfIoQueueRetrieveFoundRequest(d->WriteQueue, found,
+							&taken);
+		/* Taken: not found again */
+		if (NT_SUCCESS(status) &&
+		    WdfIoQueueRetrieveFoundRequest(d->WriteQueue, found, &next) !=
+		    STATUS_NOT_FOUND)
+			QfBad(d);
+		WdfObjectDereference(found);
+		if (!NT_SUCCESS(status))
+			return status;
+		QfCompleteWrite(taken);
+		*Out = 1;
+		return STATUS_SUCCESS;
+	}
+	return STATUS_INVALID_DEVICE_REQUEST;
+}
+
 static void QfEvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request,
 				 size_t OutputBufferLength,
 				 size_t InputBufferLength, ULONG IoControlCode)
@@ -186,6 +258,7 @@ static void QfEvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request,
 	unsigned long flags;
 	ULONG_PTR info = 0;
 	PVOID buf;
+	u32 n;
 
 	if (!WdfRequestGetFileObject(Request))
 		QfBad(d);
@@ -207,6 +280,18 @@ static void QfEvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request,
 			memcpy(buf, &d->Stats, sizeof(d->Stats));
 			spin_unlock_irqrestore(&d->Lock, flags);
 			info = sizeof(d->Stats);
+		}
+		break;
+	case WDFIO_QF_COUNT_MINE:
+	case WDFIO_QF_TAKE_MINE:
+	case WDFIO_QF_TAKE_FIRST:
+		status = WdfRequestRetrieveOutputBuffer(Request, sizeof(n), &buf,
+							NULL);
+		if (NT_SUCCESS(status))
+			status = QfFind(d, Request, IoControlCode, &n);
+		if (NT_SUCCESS(status)) {
+			memcpy(buf, &n, sizeof(n));
+			info = sizeof(n);
 		}
 		break;
 	}
@@ -257,6 +342,15 @@ NTSTATUS wt_qfile_init(WDFDRIVER Driver)
 	qc.EvtIoRead = QfEvtIoRead;
 	qc.EvtIoDeviceControl = QfEvtIoDeviceControl;
 	status = WdfIoQueueCreate(device, &qc, WDF_NO_OBJECT_ATTRIBUTES, NULL);
+	if (!NT_SUCCESS(status))
+		return status;
+	WDF_IO_QUEUE_CONFIG_INIT(&qc, WdfIoQueueDispatchManual);
+	status = WdfIoQueueCreate(device, &qc, WDF_NO_OBJECT_ATTRIBUTES,
+				  &QfGetDevice(device)->WriteQueue);
+	if (NT_SUCCESS(status))
+		status = WdfDeviceConfigureRequestDispatching(device,
+							      QfGetDevice(device)->WriteQueue,
+							      WdfRequestTypeWrite);
 	if (!NT_SUCCESS(status))
 		return status;
 	WdfControlFinishInitializing(device);

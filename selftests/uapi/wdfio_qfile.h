@@ -26,6 +26,21 @@
 #define WDFIO_QF_HOLD		1
 /* out: struct wdfio_qf_stats */
 #define WDFIO_QF_STATS		WDFIO_QF_CODE(0x901)
+/*
+ * Writes wait on a manual queue. out: __u32: how many writes of the
+ * caller's file are queued (WdfIoQueueFindRequest with its file object)
+ */
+#define WDFIO_QF_COUNT_MINE	WDFIO_QF_CODE(0x902)
+/*
+ * complete the caller's file's first queued write
+ * (WdfIoQueueRetrieveRequestByFileObject); out: __u32: 1, or 0 if none
+ */
+#define WDFIO_QF_TAKE_MINE	WDFIO_QF_CODE(0x903)
+/*
+ * complete the first queued write of any file (WdfIoQueueFindRequest +
+ * WdfIoQueueRetrieveFoundRequest); out: __u32: 1, or 0 if none
+ */
+#define WDFIO_QF_TAKE_FIRST	WDFIO_QF_CODE(0x904)
 
 struct wdfio_qf_whoami {
 	__u32 id;

@@ -963,6 +963,90 @@ TEST(file_create_signal_cancels)
 	close(ctl);
 }
 
+static __u32 qf_u32(int fd, __u32 code)
+{
+	__u32 n = ~0u;
+
+	if (dc(fd, code, NULL, 0, &n, sizeof(n), NULL) != (int)sizeof(n))
+		return ~0u;
+	return n;
+}
+
+struct qf_writer {
+	pthread_t thread;
+	int fd;
+	size_t len;
+	ssize_t ret;
+};
+
+static void *qf_writer_fn(void *arg)
+{
+	static const unsigned char buf[64];
+	struct qf_writer *w = arg;
+
+	w->ret = write(w->fd, buf, w->len);
+	return NULL;
+}
+
+/* Poll until the caller's file has @n writes queued; 30 s at most. */
+static int qf_wait_mine(int fd, __u32 n)
+{
+	int i;
+
+	for (i = 0; i < 3000; i++) {
+		if (qf_u32(fd, WDFIO_QF_COUNT_MINE) == n)
+			return 0;
+		usleep(10000);
+	}
+	return -1;
+}
+
+/*
+ * Writes wait on a manual queue; the driver looks for a file's requests
+ * (WdfIoQueueFindRequest), takes one found (RetrieveFoundRequest), and
+ * takes a file's next one (RetrieveRequestByFileObject).
+ */
+TEST(queue_find_by_file_object)
+{
+	struct qf_writer a1 = { .len = 10 }, a2 = { .len = 30 }, b = { .len = 20 };
+	int a, fb;
+
+	a = qt_open(WDFIO_QF_NODE);
+	ASSERT_LE(0, a);
+	fb = qt_open(WDFIO_QF_NODE);
+	ASSERT_LE(0, fb);
+	a1.fd = a;
+	a2.fd = a;
+	b.fd = fb;
+	EXPECT_EQ(0U, qf_u32(a, WDFIO_QF_TAKE_MINE));
+	ASSERT_EQ(0, pthread_create(&a1.thread, NULL, qf_writer_fn, &a1));
+	ASSERT_EQ(0, qf_wait_mine(a, 1));
+	ASSERT_EQ(0, pthread_create(&a2.thread, NULL, qf_writer_fn, &a2));
+	ASSERT_EQ(0, qf_wait_mine(a, 2));
+	ASSERT_EQ(0, pthread_create(&b.thread, NULL, qf_writer_fn, &b));
+	ASSERT_EQ(0, qf_wait_mine(fb, 1));
+	EXPECT_EQ(2U, qf_u32(a, WDFIO_QF_COUNT_MINE));
+	/* b's own write, not a's */
+	EXPECT_EQ(1U, qf_u32(fb, WDFIO_QF_TAKE_MINE));
+	pthread_join(b.thread, NULL);
+	EXPECT_EQ(20, b.ret);
+	EXPECT_EQ(0U, qf_u32(fb, WDFIO_QF_COUNT_MINE));
+	EXPECT_EQ(0U, qf_u32(fb, WDFIO_QF_TAKE_MINE));
+	/* the first queued of all: a1 */
+	EXPECT_EQ(1U, qf_u32(fb, WDFIO_QF_TAKE_FIRST));
+	pthread_join(a1.thread, NULL);
+	EXPECT_EQ(10, a1.ret);
+	EXPECT_EQ(1U, qf_u32(a, WDFIO_QF_COUNT_MINE));
+	EXPECT_EQ(1U, qf_u32(a, WDFIO_QF_TAKE_MINE));
+	pthread_join(a2.thread, NULL);
+	EXPECT_EQ(30, a2.ret);
+	EXPECT_EQ(0U, qf_u32(a, WDFIO_QF_COUNT_MINE));
+	EXPECT_EQ(0U, qf_u32(a, WDFIO_QF_TAKE_FIRST));
+	EXPECT_EQ(0U, qf_stats(a).bad);
+	close(a);
+	close(fb);
+}
+
 /* ---- EvtIoInCallerContext (/dev/wdfio_qcaller) ------------------------ */
 
 static struct wdfio_qc_stats qc_stats(int fd)
