@@ -171,5 +171,14 @@ void WdfIoQueueStopAndPurgeSynchronously(WDFQUEUE Queue);
 
 /* Manual dispatch */
 NTSTATUS WdfIoQueueRetrieveNextRequest(WDFQUEUE Queue, WDFREQUEST *OutRequest);
+NTSTATUS WdfIoQueueFindRequest(WDFQUEUE Queue, WDFREQUEST FoundRequest,
+			       WDFFILEOBJECT FileObject,
+			       PWDF_REQUEST_PARAMETERS Parameters,
+			       WDFREQUEST *OutRequest);
+NTSTATUS WdfIoQueueRetrieveFoundRequest(WDFQUEUE Queue, WDFREQUEST FoundRequest,
+					WDFREQUEST *OutRequest);
+NTSTATUS WdfIoQueueRetrieveRequestByFileObject(WDFQUEUE Queue,
+					       WDFFILEOBJECT FileObject,
+					       WDFREQUEST *OutRequest);
 
 #endif /* _WDFIO_WDFIO_H */

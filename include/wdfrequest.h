@@ -295,4 +295,12 @@ void WdfRequestStopAcknowledge(WDFREQUEST Request, BOOLEAN Requeue);
 /* Forwarding a presented request to an I/O target */
 void WdfRequestFormatRequestUsingCurrentType(WDFREQUEST Request);
 
+/* METHOD_NEITHER: the caller's pointers, in EvtIoInCallerContext only */
+NTSTATUS WdfRequestRetrieveUnsafeUserInputBuffer(WDFREQUEST Request,
+						 size_t MinimumRequiredLength,
+						 PVOID *InputBuffer, size_t *Length);
+
+/* The file object of a presented request (NULL if it has none) */
+WDFFILEOBJECT WdfRequestGetFileObject(WDFREQUEST Request);
+
 #endif /* _WDFIO_WDFREQUEST_H */

@@ -276,9 +276,15 @@ static void wdfio_unpin_user(struct wdfio_pin *p)
 	p->pages = NULL;
 }
 
-static struct wdfio_device *wdfio_cdev_dev(struct file *file)
+/* An open file's private_data is its file object (fileobject.c). */
+static struct wdfio_fileobj *wdfio_cdev_file(struct file *file)
 {
 	return file->private_data;
+}
+
+static struct wdfio_device *wdfio_cdev_dev(struct file *file)
+{
+	return wdfio_cdev_file(file)->dev;
 }
 
 /* The user address of a single-segment user iterator, else 0. */
@@ -336,6 +342,7 @@ static ssize_t wdfio_cdev_rw(struct kiocb *iocb, struct iov_iter *it,
 	}
 
 	d.type = write ? WdfRequestTypeWrite : WdfRequestTypeRead;
+	d.file = wdfio_cdev_file(iocb->ki_filp);
 	d.offset = iocb->ki_pos;
 	d.length = len;
 	if (write) {
@@ -412,6 +419,7 @@ static long wdfio_cdev_ioctl(struct file *file, unsigned int cmd,
 
 	method = METHOD_FROM_CTL_CODE(io.code);
 	d.type = WdfRequestTypeDeviceControl;
+	d.file = wdfio_cdev_file(file);
 	d.code = io.code;
 	d.in_len = io.in_len;
 	d.out_len = io.out_len;
@@ -470,6 +478,42 @@ out:
 	return ret;
 }
 
+/*
+ * The file object of a new open file, and the driver's EvtDeviceFileCreate:
+ * sleep until it completes the create request (a signal cancels it, as a
+ * read's); a failure status fails open() with the mapped errno.
+ */
+static int wdfio_cdev_open_file(struct wdfio_device *dev, struct file *file)
+{
+	struct wdfio_fileobj *fo;
+	struct wdfio_request *req;
+	struct wdfio_cdev_wait w;
+	bool interrupted = false;
+	NTSTATUS status;
+	int err;
+
+	might_sleep();
+	init_completion(&w.done);
+	status = wdfio_fileobj_open(dev, &wdfio_cdev_fe, &w, &fo, &req);
+	if (status == STATUS_PENDING) {
+		if (wait_for_completion_interruptible(&w.done)) {
+			interrupted = true;
+			wdfio_qreq_cancel(req);
+			wait_for_completion(&w.done);
+		}
+		wdfio_object_put(&req->obj);
+		status = w.status;
+	}
+	if (!NT_SUCCESS(status)) {
+		if (fo)
+			wdfio_fileobj_abort(fo);
+		err = wdfio_cdev_errno(status, interrupted);
+		return err ? err : -EIO;
+	}
+	file->private_data = fo;
+	return 0;
+}
+
 static int wdfio_cdev_open(struct inode *inode, struct file *file)
 {
 	/* misc_open() holds misc_mtx: unregister cannot run meanwhile. */
@@ -494,8 +538,15 @@ static int wdfio_cdev_open(struct inode *inode, struct file *file)
 		return err;
 	}
 	wdfio_object_get(&dev->obj);
-	file->private_data = dev;
-	return 0;
+	err = wdfio_cdev_open_file(dev, file);
+	if (err) {
+		spin_lock_irqsave(&dev->lock, flags);
+		dev->open_count--;
+		spin_unlock_irqrestore(&dev->lock, flags);
+		wdfio_object_put(&dev->obj);
+		module_put(dev->driver->owner);
+	}
+	return err;
 }
 
 static int wdfio_cdev_release(struct inode *inode, struct file *file)
@@ -504,6 +555,7 @@ static int wdfio_cdev_release(struct inode *inode, struct file *file)
 	struct module *owner = dev->driver->owner;
 	unsigned long flags;
 
+	wdfio_fileobj_close(wdfio_cdev_file(file));
 	spin_lock_irqsave(&dev->lock, flags);
 	dev->open_count--;
 	spin_unlock_irqrestore(&dev->lock, flags);

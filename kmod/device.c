@@ -461,6 +461,8 @@ NTSTATUS WdfDeviceCreate(PWDFDEVICE_INIT *DeviceInit,
 	dev->exclusive = init->exclusive;
 	dev->has_req_attr = init->has_req_attr;
 	dev->req_attr = init->req_attr;
+	dev->fo = init->fo;
+	dev->in_caller = init->in_caller;
 	status = wdfio_object_link(&dev->obj, NULL, &init->driver->obj);
 	if (!NT_SUCCESS(status)) {
 		wdfio_object_put(&dev->obj);

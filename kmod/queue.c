@@ -417,6 +417,8 @@ static void wdfio_queue_cancel_owned(struct wdfio_device *dev,
 	qr->cancel_routine = NULL;
 	if (!routine) {
 		spin_unlock_irqrestore(&dev->lock, flags);
+		/* Sent on: the cancel goes down with it, as an IRP's does. */
+		wdfio_request_cancel(req);
 		return;
 	}
 	wdfio_object_get(&req->obj);
@@ -430,8 +432,11 @@ static void wdfio_queue_cancel_owned(struct wdfio_device *dev,
  * @req: a request from wdfio_device_submit(), referenced by the caller
  *
  * Queued: EvtIoCanceledOnQueue, or completed STATUS_CANCELLED. Owned and
- * cancelable: EvtRequestCancel. Owned and not cancelable: only marked
- * (WdfRequestIsCanceled); the driver completes it when it will.
+ * cancelable: EvtRequestCancel. Owned and not cancelable: marked
+ * (WdfRequestIsCanceled), and, as a cancelled IRP travels down with its
+ * cancel, a request the driver sent on to an I/O target is cancelled there
+ * (WdfRequestCancelSentRequest) and one not sent yet fails its send with
+ * STATUS_CANCELLED; the driver completes it when it will.
  *
  * Context: Any context.
  */
@@ -540,6 +545,7 @@ NTSTATUS wdfio_device_submit(struct wdfio_device *dev,
 	qr->out_len = d->out_len;
 	qr->neither = d->neither;
 	qr->bio = d->bio;
+	qr->file = d->file;
 	p = &qr->params;
 	WDF_REQUEST_PARAMETERS_INIT(p);
 	p->Type = d->type;
@@ -565,6 +571,11 @@ NTSTATUS wdfio_device_submit(struct wdfio_device *dev,
 		p->Parameters.Others.Arg2 = (PVOID)(uintptr_t)d->length;
 		p->Parameters.Others.IoControlCode = d->code;
 		break;
+	}
+	if (dev->in_caller) {
+		status = wdfio_device_in_caller(dev, req, out);
+		if (status != STATUS_NOT_FOUND)
+			return status;
 	}
 
 	spin_lock_irqsave(&dev->lock, flags);

@@ -23,6 +23,21 @@
 #include "wdfio.h"
 
 struct wdfio_chardev;
+struct wdfio_fileobj;
+
+/**
+ * struct wdfio_fo_config - WdfDeviceInitSetFileObjectConfig's arguments
+ * @set: the driver called it
+ * @cfg: the callbacks (WDF_FILEOBJECT_CONFIG)
+ * @has_attr: @attr is set
+ * @attr: the file objects' attributes (their context, cleanup callbacks)
+ */
+struct wdfio_fo_config {
+	bool set;
+	WDF_FILEOBJECT_CONFIG cfg;
+	bool has_attr;
+	WDF_OBJECT_ATTRIBUTES attr;
+};
 
 /**
  * struct wdfio_driver - a WDFDRIVER
@@ -50,6 +65,8 @@ struct wdfio_driver {
  * @pnp: from wdfio_driver_add_device (which frees it), not a control device
  * @lower: the lower block device's name (a filter's default target)
  * @created: the device WdfDeviceCreate made from it (@pnp only)
+ * @fo: file object configuration (fileobject.c)
+ * @in_caller: WdfDeviceInitSetIoInCallerContextCallback's callback
  */
 struct WDFDEVICE_INIT {
 	struct wdfio_driver *driver;
@@ -64,6 +81,8 @@ struct WDFDEVICE_INIT {
 	bool pnp;
 	UNICODE_STRING lower;
 	struct wdfio_device *created;
+	struct wdfio_fo_config fo;
+	PFN_WDF_IO_IN_CALLER_CONTEXT in_caller;
 };
 
 /* Request types a device dispatches to queues: read, write, the two IOCTLs */
@@ -92,6 +111,12 @@ struct WDFDEVICE_INIT {
  * @lower: the default I/O target (WdfDeviceGetIoTarget): the lower block
  *	device of a device made by wdfio_driver_add_device, else NULL
  * @bfe: the block front-end of a device over a lower block device
+ * @fo: file object configuration, from the WDFDEVICE_INIT
+ * @int_queue: internal manual queue of the requests the driver owns
+ *	outside its own queues: create requests in EvtDeviceFileCreate,
+ *	requests in EvtIoInCallerContext (made at first use, set once with
+ *	cmpxchg)
+ * @in_caller: EvtIoInCallerContext, or NULL
  */
 struct wdfio_device {
 	struct wdfio_object obj;
@@ -115,6 +140,22 @@ struct wdfio_device {
 	bool filter;
 	struct wdfio_target *lower;
 	struct wdfio_blkdev *bfe;
+	struct wdfio_fo_config fo;
+	struct wdfio_queue *int_queue;
+	PFN_WDF_IO_IN_CALLER_CONTEXT in_caller;
+};
+
+/**
+ * struct wdfio_fileobj - a WDFFILEOBJECT: one open file of a device's node
+ * @obj: object header (a root object: the device's deletion does not
+ *	delete it; its release does)
+ * @dev: the device (referenced)
+ * @closed: EvtFileCleanup/EvtFileClose were called (or must not be)
+ */
+struct wdfio_fileobj {
+	struct wdfio_object obj;
+	struct wdfio_device *dev;
+	atomic_t closed;
 };
 
 /**
@@ -207,6 +248,10 @@ enum wdfio_qr_state {
  * @bounce: kmalloc'ed copy of @bio's data, or NULL
  * @fmt_current: WdfRequestFormatRequestUsingCurrentType was called: the
  *	next send formats the request for its target
+ * @file: the file object it came through (WdfRequestGetFileObject), or
+ *	NULL; valid while the request is (the file's release waits for it)
+ * @in_caller: EvtIoInCallerContext is running for it, on the caller's
+ *	thread (WdfRequestRetrieveUnsafeUser*)
  */
 struct wdfio_qreq {
 	struct wdfio_device *dev;
@@ -229,6 +274,8 @@ struct wdfio_qreq {
 	struct bio *bio;
 	void *bounce;
 	bool fmt_current;
+	struct wdfio_fileobj *file;
+	bool in_caller;
 };
 
 /**
@@ -246,6 +293,7 @@ struct wdfio_qreq {
  * @bio: the bio behind a block front-end request (its data, no buffers)
  * @fe: front-end completion
  * @fe_ctx: its context
+ * @file: the file object of the caller's open file, or NULL
  */
 struct wdfio_io_desc {
 	WDF_REQUEST_TYPE type;
@@ -261,6 +309,7 @@ struct wdfio_io_desc {
 	struct bio *bio;
 	const struct wdfio_fe_ops *fe;
 	void *fe_ctx;
+	struct wdfio_fileobj *file;
 };
 
 static inline struct wdfio_driver *wdfio_driver_from_handle(WDFDRIVER h)
@@ -312,6 +361,24 @@ int wdfio_blkdev_register(struct wdfio_device *dev);
 void wdfio_blkdev_unregister(struct wdfio_device *dev);
 blk_status_t wdfio_blk_status_from_nt(NTSTATUS status);
 void wdfio_blkdev_forward(struct bio *bio, struct wdfio_dev *lower);
+
+/* fileobject.c */
+NTSTATUS wdfio_fileobj_open(struct wdfio_device *dev,
+			    const struct wdfio_fe_ops *fe, void *fe_ctx,
+			    struct wdfio_fileobj **fo_out,
+			    struct wdfio_request **req_out);
+void wdfio_fileobj_abort(struct wdfio_fileobj *fo);
+void wdfio_fileobj_close(struct wdfio_fileobj *fo);
+struct wdfio_queue *wdfio_device_int_queue(struct wdfio_device *dev,
+					   NTSTATUS *status);
+NTSTATUS wdfio_device_own_internal(struct wdfio_device *dev,
+				   struct wdfio_request *req,
+				   struct wdfio_request **out);
+
+/* incaller.c */
+NTSTATUS wdfio_device_in_caller(struct wdfio_device *dev,
+				struct wdfio_request *req,
+				struct wdfio_request **out);
 
 /* chardev.c */
 int wdfio_chardev_register(struct wdfio_device *dev);

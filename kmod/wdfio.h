@@ -75,6 +75,7 @@ enum wdfio_obj_type {
 	WDFIO_OBJ_DRIVER,	/* queue.h: the receiving side */
 	WDFIO_OBJ_DEVICE,
 	WDFIO_OBJ_QUEUE,
+	WDFIO_OBJ_FILE,		/* queue.h: file objects (fileobject.c) */
 };
 
 #define WDFIO_OBJ_MAGIC		0x4f464457u	/* "WDFO" */

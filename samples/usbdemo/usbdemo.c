@@ -1,21 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * usbdemo: a USB driver written the way the OSR USB-FX2 KMDF sample is
- * (OsrFxEvtIoWrite: format the bulk write, set a completion routine, send),
+ * usbdemo: a USB driver written the way the OSR USB-FX2 KMDF sample is,
  * ported to Linux with wdfio. It binds to interface 0 of the guest's test
- * gadget (1d6b:0104, f_loopback: bulk OUT echoed on bulk IN) and moves data
- * in a chain driven by completion routines: write -> its completion sends
- * the read -> the read's completion checks the echo and sends the next
- * write. `make run` loads it in the QEMU guest and shows its log.
+ * gadget (1d6b:0104, f_loopback: what goes out on the bulk OUT pipe comes
+ * back on the bulk IN pipe) and exposes it as /dev/wdfio_usbdemo:
  *
- * WdfRequestRetrieveInputMemory does not exist yet (no queues in wdfio), so
- * the requests are driver-created; everything else is plain WDF code. The
- * Linux part is the usb_driver glue at the end: probe() is where a KMDF
- * driver's EvtDevicePrepareHardware would create the WDFUSBDEVICE.
+ *	write(fd, buf, n)	one bulk OUT transfer of n bytes
+ *	read(fd, buf, n)	one bulk IN transfer of at most n bytes
+ *
+ * Each call is a request presented by a queue. EvtIoWrite is OsrFxEvtIoWrite:
+ * retrieve the request's input memory, format the request itself for the
+ * bulk OUT pipe, set a completion routine, send it; complete it with
+ * WdfRequestCompleteWithInformation if that fails. The completion routine
+ * completes it with the bytes the pipe moved. EvtIoRead is the same on the
+ * bulk IN pipe. `make run` writes and reads back data through the node and
+ * compares it; selftests/user/wdfio_usbdemo.c does the same in `make check`.
+ *
+ * The Linux part is the glue at the end: module init/exit are DriverEntry
+ * and DriverUnload, probe() is EvtDriverDeviceAdd plus
+ * EvtDevicePrepareHardware (the WDFUSBDEVICE is made from the interface),
+ * disconnect() is the device's removal.
  */
 #define pr_fmt(fmt) "usbdemo: " fmt
 
-#include <linux/completion.h>
 #include <linux/module.h>
 #include <linux/usb.h>
 
@@ -23,155 +30,158 @@
 #include <wdf.h>
 #include <wdfusb.h>
 
-#define DEMO_POOL_TAG	0x6f6d6555u	/* 'omeU' */
-#define DEMO_ROUNDS	32
-#define DEMO_MAX	8192
+/* The largest transfer, as OSR's TEST_BOARD_TRANSFER_BUFFER_SIZE */
+#define DEMO_MAX_TRANSFER	(64 * 1024)
 
 typedef struct _DEVICE_CONTEXT {
 	WDFUSBDEVICE UsbDevice;
 	WDFUSBINTERFACE UsbInterface;
 	WDFUSBPIPE BulkReadPipe;
 	WDFUSBPIPE BulkWritePipe;
-	WDFREQUEST WriteRequest;
-	WDFREQUEST ReadRequest;
-	WDFMEMORY WriteMemory;
-	WDFMEMORY ReadMemory;
-	ULONG Round;
-	ULONG Errors;
-	ULONGLONG Bytes;
-	struct completion Done;
 } DEVICE_CONTEXT, *PDEVICE_CONTEXT;
 
-static EVT_WDF_REQUEST_COMPLETION_ROUTINE EvtRequestWriteCompletionRoutine;
+WDF_DECLARE_CONTEXT_TYPE_WITH_NAME(DEVICE_CONTEXT, GetDeviceContext);
+
+static WDFDRIVER DemoDriver;
+
+static EVT_WDF_IO_QUEUE_IO_READ OsrFxEvtIoRead;
+static EVT_WDF_IO_QUEUE_IO_WRITE OsrFxEvtIoWrite;
+static EVT_WDF_IO_QUEUE_IO_STOP OsrFxEvtIoStop;
 static EVT_WDF_REQUEST_COMPLETION_ROUTINE EvtRequestReadCompletionRoutine;
+static EVT_WDF_REQUEST_COMPLETION_ROUTINE EvtRequestWriteCompletionRoutine;
 
-/* Sizes that are not multiples of the 512-byte packet end with a short one */
-static size_t DemoLength(ULONG Round)
+static VOID OsrFxEvtIoWrite(WDFQUEUE Queue, WDFREQUEST Request, size_t Length)
 {
-	return 1 + (Round * 997) % (DEMO_MAX - 1) / 512 * 512 + Round % 511;
-}
-
-static VOID DemoFill(PUCHAR Buffer, size_t Length, ULONG Round)
-{
-	size_t i;
-
-	for (i = 0; i < Length; i++)
-		Buffer[i] = (UCHAR)(Round * 31 + i * 7 + (i >> 8));
-}
-
-static VOID DemoFinish(PDEVICE_CONTEXT Ctx, NTSTATUS Status)
-{
-	if (!NT_SUCCESS(Status))
-		Ctx->Errors++;
-	complete(&Ctx->Done);
-}
-
-/* OsrFxEvtIoWrite's part: format the write, set the routine, send. */
-static NTSTATUS DemoSendWrite(PDEVICE_CONTEXT Ctx)
-{
-	WDF_REQUEST_REUSE_PARAMS reuse;
-	WDFMEMORY_OFFSET offset;
-	size_t length = DemoLength(Ctx->Round);
+	PDEVICE_CONTEXT pDeviceContext = GetDeviceContext(WdfIoQueueGetDevice(Queue));
+	WDFUSBPIPE pipe = pDeviceContext->BulkWritePipe;
+	WDFMEMORY reqMemory;
 	NTSTATUS status;
 
-	DemoFill(WdfMemoryGetBuffer(Ctx->WriteMemory, NULL), length, Ctx->Round);
-	WDF_REQUEST_REUSE_PARAMS_INIT(&reuse, WDF_REQUEST_REUSE_NO_FLAGS, STATUS_SUCCESS);
-	WdfRequestReuse(Ctx->WriteRequest, &reuse);
-	offset.BufferOffset = 0;
-	offset.BufferLength = length;
-	status = WdfUsbTargetPipeFormatRequestForWrite(Ctx->BulkWritePipe,
-						       Ctx->WriteRequest,
-						       Ctx->WriteMemory, &offset);
-	if (!NT_SUCCESS(status))
-		return status;
-	WdfRequestSetCompletionRoutine(Ctx->WriteRequest,
-				       EvtRequestWriteCompletionRoutine, Ctx);
-	if (!WdfRequestSend(Ctx->WriteRequest,
-			    WdfUsbTargetPipeGetIoTarget(Ctx->BulkWritePipe),
-			    WDF_NO_SEND_OPTIONS))
-		return WdfRequestGetStatus(Ctx->WriteRequest);
-	return STATUS_SUCCESS;
+	if (Length > DEMO_MAX_TRANSFER) {
+		pr_err("write: transfer exceeds %u bytes\n", DEMO_MAX_TRANSFER);
+		status = STATUS_INVALID_PARAMETER;
+		goto Exit;
+	}
+	status = WdfRequestRetrieveInputMemory(Request, &reqMemory);
+	if (!NT_SUCCESS(status)) {
+		pr_err("write: WdfRequestRetrieveInputMemory failed 0x%08X\n",
+		       (u32)status);
+		goto Exit;
+	}
+	/* The request the queue presented is itself sent to the pipe. */
+	status = WdfUsbTargetPipeFormatRequestForWrite(pipe, Request, reqMemory,
+						       NULL);
+	if (!NT_SUCCESS(status)) {
+		pr_err("write: WdfUsbTargetPipeFormatRequest failed 0x%08X\n",
+		       (u32)status);
+		goto Exit;
+	}
+	WdfRequestSetCompletionRoutine(Request, EvtRequestWriteCompletionRoutine,
+				       pipe);
+	if (!WdfRequestSend(Request, WdfUsbTargetPipeGetIoTarget(pipe),
+			    WDF_NO_SEND_OPTIONS)) {
+		status = WdfRequestGetStatus(Request);
+		pr_err("write: WdfRequestSend failed 0x%08X\n", (u32)status);
+		goto Exit;
+	}
+	return;
+
+Exit:
+	WdfRequestCompleteWithInformation(Request, status, 0);
 }
 
 static VOID EvtRequestWriteCompletionRoutine(WDFREQUEST Request, WDFIOTARGET Target,
 					     PWDF_REQUEST_COMPLETION_PARAMS CompletionParams,
 					     WDFCONTEXT Context)
 {
-	PDEVICE_CONTEXT ctx = Context;
 	PWDF_USB_REQUEST_COMPLETION_PARAMS usbCompletionParams;
-	WDF_REQUEST_REUSE_PARAMS reuse;
 	NTSTATUS status = CompletionParams->IoStatus.Status;
+	size_t bytesWritten;
 
-	UNREFERENCED_PARAMETER(Request);
 	UNREFERENCED_PARAMETER(Target);
+	UNREFERENCED_PARAMETER(Context);
 	usbCompletionParams = CompletionParams->Parameters.Usb.Completion;
+	bytesWritten = usbCompletionParams->Parameters.PipeWrite.Length;
+	if (NT_SUCCESS(status))
+		pr_info("wrote %zu bytes to the bulk OUT pipe\n", bytesWritten);
+	else if (status != STATUS_CANCELLED)
+		pr_err("write failed: status 0x%08X, UsbdStatus 0x%08X\n",
+		       (u32)status, (u32)usbCompletionParams->UsbdStatus);
+	WdfRequestCompleteWithInformation(Request, status, bytesWritten);
+}
+
+static VOID OsrFxEvtIoRead(WDFQUEUE Queue, WDFREQUEST Request, size_t Length)
+{
+	PDEVICE_CONTEXT pDeviceContext = GetDeviceContext(WdfIoQueueGetDevice(Queue));
+	WDFUSBPIPE pipe = pDeviceContext->BulkReadPipe;
+	WDFMEMORY reqMemory;
+	NTSTATUS status;
+
+	if (Length > DEMO_MAX_TRANSFER) {
+		pr_err("read: transfer exceeds %u bytes\n", DEMO_MAX_TRANSFER);
+		status = STATUS_INVALID_PARAMETER;
+		goto Exit;
+	}
+	status = WdfRequestRetrieveOutputMemory(Request, &reqMemory);
 	if (!NT_SUCCESS(status)) {
-		pr_err("write %u failed: status 0x%08X, UsbdStatus 0x%08X\n",
-		       ctx->Round, (u32)status, (u32)usbCompletionParams->UsbdStatus);
-		DemoFinish(ctx, status);
-		return;
+		pr_err("read: WdfRequestRetrieveOutputMemory failed 0x%08X\n",
+		       (u32)status);
+		goto Exit;
 	}
-	/* The matching read, sent from the completion routine (DISPATCH_LEVEL) */
-	WDF_REQUEST_REUSE_PARAMS_INIT(&reuse, WDF_REQUEST_REUSE_NO_FLAGS, STATUS_SUCCESS);
-	WdfRequestReuse(ctx->ReadRequest, &reuse);
-	status = WdfUsbTargetPipeFormatRequestForRead(ctx->BulkReadPipe, ctx->ReadRequest,
-						      ctx->ReadMemory, NULL);
-	if (NT_SUCCESS(status)) {
-		WdfRequestSetCompletionRoutine(ctx->ReadRequest,
-					       EvtRequestReadCompletionRoutine, ctx);
-		if (!WdfRequestSend(ctx->ReadRequest,
-				    WdfUsbTargetPipeGetIoTarget(ctx->BulkReadPipe),
-				    WDF_NO_SEND_OPTIONS))
-			status = WdfRequestGetStatus(ctx->ReadRequest);
+	status = WdfUsbTargetPipeFormatRequestForRead(pipe, Request, reqMemory,
+						      NULL);
+	if (!NT_SUCCESS(status)) {
+		pr_err("read: WdfUsbTargetPipeFormatRequest failed 0x%08X\n",
+		       (u32)status);
+		goto Exit;
 	}
-	if (!NT_SUCCESS(status))
-		DemoFinish(ctx, status);
+	WdfRequestSetCompletionRoutine(Request, EvtRequestReadCompletionRoutine,
+				       pipe);
+	if (!WdfRequestSend(Request, WdfUsbTargetPipeGetIoTarget(pipe),
+			    WDF_NO_SEND_OPTIONS)) {
+		status = WdfRequestGetStatus(Request);
+		pr_err("read: WdfRequestSend failed 0x%08X\n", (u32)status);
+		goto Exit;
+	}
+	return;
+
+Exit:
+	WdfRequestCompleteWithInformation(Request, status, 0);
 }
 
 static VOID EvtRequestReadCompletionRoutine(WDFREQUEST Request, WDFIOTARGET Target,
 					    PWDF_REQUEST_COMPLETION_PARAMS CompletionParams,
 					    WDFCONTEXT Context)
 {
-	PDEVICE_CONTEXT ctx = Context;
-	PWDF_USB_REQUEST_COMPLETION_PARAMS usbCompletionParams =
-		CompletionParams->Parameters.Usb.Completion;
-	size_t want = DemoLength(ctx->Round);
-	size_t got = usbCompletionParams->Parameters.PipeRead.Length;
-	PUCHAR buf = WdfMemoryGetBuffer(ctx->ReadMemory, NULL);
+	PWDF_USB_REQUEST_COMPLETION_PARAMS usbCompletionParams;
 	NTSTATUS status = CompletionParams->IoStatus.Status;
-	size_t i;
+	size_t bytesRead;
 
-	UNREFERENCED_PARAMETER(Request);
 	UNREFERENCED_PARAMETER(Target);
-	if (!NT_SUCCESS(status) || got != want) {
-		pr_err("read %u: status 0x%08X, UsbdStatus 0x%08X, %zu bytes (want %zu)\n",
-		       ctx->Round, (u32)status, (u32)usbCompletionParams->UsbdStatus,
-		       got, want);
-		DemoFinish(ctx, NT_SUCCESS(status) ? STATUS_UNSUCCESSFUL : status);
-		return;
-	}
-	for (i = 0; i < got; i++) {
-		if (buf[i] != (UCHAR)(ctx->Round * 31 + i * 7 + (i >> 8))) {
-			pr_err("read %u: byte %zu differs\n", ctx->Round, i);
-			DemoFinish(ctx, STATUS_UNSUCCESSFUL);
-			return;
-		}
-	}
-	ctx->Bytes += got;
-	if (ctx->Round % 8 == 0)
-		pr_info("round %u: wrote and read back %zu bytes, data ok\n",
-			ctx->Round, got);
-	if (++ctx->Round == DEMO_ROUNDS) {
-		DemoFinish(ctx, STATUS_SUCCESS);
-		return;
-	}
-	status = DemoSendWrite(ctx);
-	if (!NT_SUCCESS(status))
-		DemoFinish(ctx, status);
+	UNREFERENCED_PARAMETER(Context);
+	usbCompletionParams = CompletionParams->Parameters.Usb.Completion;
+	bytesRead = usbCompletionParams->Parameters.PipeRead.Length;
+	if (NT_SUCCESS(status))
+		pr_info("read %zu bytes from the bulk IN pipe\n", bytesRead);
+	else if (status != STATUS_CANCELLED)
+		pr_err("read failed: status 0x%08X, UsbdStatus 0x%08X\n",
+		       (u32)status, (u32)usbCompletionParams->UsbdStatus);
+	WdfRequestCompleteWithInformation(Request, status, bytesRead);
+}
+
+/*
+ * The device is going away with a request of ours sent to a pipe: cancel
+ * it there; its completion routine completes it (OsrFxEvtIoStop).
+ */
+static VOID OsrFxEvtIoStop(WDFQUEUE Queue, WDFREQUEST Request, ULONG ActionFlags)
+{
+	UNREFERENCED_PARAMETER(Queue);
+	if (ActionFlags & WdfRequestStopActionPurge)
+		WdfRequestCancelSentRequest(Request);
 }
 
 /* EvtDevicePrepareHardware's part: the USB device, its configuration, pipes */
-static NTSTATUS DemoPrepareHardware(PDEVICE_CONTEXT Ctx, WDFDEVICE Device)
+static NTSTATUS DemoPrepareHardware(PDEVICE_CONTEXT Ctx, struct usb_interface *Intf)
 {
 	WDF_USB_DEVICE_SELECT_CONFIG_PARAMS configParams;
 	WDF_USB_PIPE_INFORMATION pipeInfo;
@@ -179,8 +189,8 @@ static NTSTATUS DemoPrepareHardware(PDEVICE_CONTEXT Ctx, WDFDEVICE Device)
 	NTSTATUS status;
 	BYTE index;
 
-	status = WdfUsbTargetDeviceCreate(Device, WDF_NO_OBJECT_ATTRIBUTES,
-					  &Ctx->UsbDevice);
+	status = WdfUsbTargetDeviceCreate(WdfDeviceFromUsbInterface(Intf),
+					  WDF_NO_OBJECT_ATTRIBUTES, &Ctx->UsbDevice);
 	if (!NT_SUCCESS(status))
 		return status;
 	WdfUsbTargetDeviceGetDeviceDescriptor(Ctx->UsbDevice, &deviceDescriptor);
@@ -213,37 +223,73 @@ static NTSTATUS DemoPrepareHardware(PDEVICE_CONTEXT Ctx, WDFDEVICE Device)
 		return STATUS_INVALID_DEVICE_STATE;
 	/* Reads of any length: the echo ends with a short packet */
 	WdfUsbTargetPipeSetNoMaximumPacketSizeCheck(Ctx->BulkReadPipe);
-
-	status = WdfRequestCreate(WDF_NO_OBJECT_ATTRIBUTES,
-				  WdfUsbTargetPipeGetIoTarget(Ctx->BulkWritePipe),
-				  &Ctx->WriteRequest);
-	if (NT_SUCCESS(status))
-		status = WdfRequestCreate(WDF_NO_OBJECT_ATTRIBUTES,
-					  WdfUsbTargetPipeGetIoTarget(Ctx->BulkReadPipe),
-					  &Ctx->ReadRequest);
-	if (NT_SUCCESS(status))
-		status = WdfMemoryCreate(WDF_NO_OBJECT_ATTRIBUTES, NonPagedPoolNx,
-					 DEMO_POOL_TAG, DEMO_MAX, &Ctx->WriteMemory, NULL);
-	if (NT_SUCCESS(status))
-		status = WdfMemoryCreate(WDF_NO_OBJECT_ATTRIBUTES, NonPagedPoolNx,
-					 DEMO_POOL_TAG, DEMO_MAX + 512, &Ctx->ReadMemory,
-					 NULL);
-	return status;
+	return STATUS_SUCCESS;
 }
 
-static VOID DemoReleaseHardware(PDEVICE_CONTEXT Ctx)
+/* EvtDriverDeviceAdd's part: the device, its node and its queues */
+static NTSTATUS DemoCreateDevice(struct usb_interface *Intf, WDFDEVICE *Device)
 {
-	/* Completes anything still pending on the device and its pipes */
-	if (Ctx->UsbDevice)
-		WdfObjectDelete(Ctx->UsbDevice);
-	if (Ctx->WriteRequest)
-		WdfObjectDelete(Ctx->WriteRequest);
-	if (Ctx->ReadRequest)
-		WdfObjectDelete(Ctx->ReadRequest);
-	if (Ctx->WriteMemory)
-		WdfObjectDelete(Ctx->WriteMemory);
-	if (Ctx->ReadMemory)
-		WdfObjectDelete(Ctx->ReadMemory);
+	DECLARE_CONST_UNICODE_STRING(name, L"\\Device\\wdfio_usbdemo");
+	DECLARE_CONST_UNICODE_STRING(sddl, SDDL_DEVOBJ_SYS_ALL_ADM_ALL);
+	WDF_OBJECT_ATTRIBUTES attributes;
+	WDF_IO_QUEUE_CONFIG ioQueueConfig;
+	PDEVICE_CONTEXT pDeviceContext;
+	PWDFDEVICE_INIT deviceInit;
+	WDFDEVICE device;
+	WDFQUEUE queue;
+	NTSTATUS status;
+
+	*Device = NULL;
+	deviceInit = WdfControlDeviceInitAllocate(DemoDriver, &sddl);
+	if (!deviceInit)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	status = WdfDeviceInitAssignName(deviceInit, &name);
+	if (!NT_SUCCESS(status)) {
+		WdfDeviceInitFree(deviceInit);
+		return status;
+	}
+	WdfDeviceInitSetIoType(deviceInit, WdfDeviceIoBuffered);
+	WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE(&attributes, DEVICE_CONTEXT);
+	status = WdfDeviceCreate(&deviceInit, &attributes, &device);
+	if (!NT_SUCCESS(status)) {
+		WdfDeviceInitFree(deviceInit);
+		return status;
+	}
+	pDeviceContext = GetDeviceContext(device);
+	status = DemoPrepareHardware(pDeviceContext, Intf);
+	if (!NT_SUCCESS(status))
+		goto fail;
+
+	/* As OSR: one sequential queue for reads, one for writes */
+	WDF_IO_QUEUE_CONFIG_INIT(&ioQueueConfig, WdfIoQueueDispatchSequential);
+	ioQueueConfig.EvtIoRead = OsrFxEvtIoRead;
+	ioQueueConfig.EvtIoStop = OsrFxEvtIoStop;
+	status = WdfIoQueueCreate(device, &ioQueueConfig, WDF_NO_OBJECT_ATTRIBUTES,
+				  &queue);
+	if (NT_SUCCESS(status))
+		status = WdfDeviceConfigureRequestDispatching(device, queue,
+							      WdfRequestTypeRead);
+	if (!NT_SUCCESS(status))
+		goto fail;
+	WDF_IO_QUEUE_CONFIG_INIT(&ioQueueConfig, WdfIoQueueDispatchSequential);
+	ioQueueConfig.EvtIoWrite = OsrFxEvtIoWrite;
+	ioQueueConfig.EvtIoStop = OsrFxEvtIoStop;
+	status = WdfIoQueueCreate(device, &ioQueueConfig, WDF_NO_OBJECT_ATTRIBUTES,
+				  &queue);
+	if (NT_SUCCESS(status))
+		status = WdfDeviceConfigureRequestDispatching(device, queue,
+							      WdfRequestTypeWrite);
+	if (!NT_SUCCESS(status))
+		goto fail;
+	WdfControlFinishInitializing(device);
+	*Device = device;
+	return STATUS_SUCCESS;
+
+fail:
+	WdfObjectDelete(device);
+	if (pDeviceContext->UsbDevice)
+		WdfObjectDelete(pDeviceContext->UsbDevice);
+	return status;
 }
 
 /* ------------------------------------------------------------------ */
@@ -251,43 +297,35 @@ static VOID DemoReleaseHardware(PDEVICE_CONTEXT Ctx)
 
 static int demo_probe(struct usb_interface *intf, const struct usb_device_id *id)
 {
-	PDEVICE_CONTEXT ctx;
+	WDFDEVICE device;
 	NTSTATUS status;
 
 	/* Interface 0 is the loopback function */
 	if (intf->cur_altsetting->desc.bInterfaceNumber != 0)
 		return -ENODEV;
-	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
-	if (!ctx)
-		return -ENOMEM;
-	init_completion(&ctx->Done);
-	usb_set_intfdata(intf, ctx);
-	status = DemoPrepareHardware(ctx, WdfDeviceFromUsbInterface(intf));
-	if (NT_SUCCESS(status))
-		status = DemoSendWrite(ctx);
+	status = DemoCreateDevice(intf, &device);
 	if (!NT_SUCCESS(status)) {
-		pr_err("start failed: 0x%08X\n", (u32)status);
-		DemoReleaseHardware(ctx);
-		usb_set_intfdata(intf, NULL);
-		kfree(ctx);
+		pr_err("device not created: 0x%08X\n", (u32)status);
 		return -EIO;
 	}
-	if (!wait_for_completion_timeout(&ctx->Done, 60 * HZ))
-		pr_err("data chain did not finish in 60 s\n");
-	else if (ctx->Errors)
-		pr_err("FAILED in round %u\n", ctx->Round);
-	else
-		pr_info("PASS: %u rounds, %llu bytes written and read back\n",
-			ctx->Round, ctx->Bytes);
+	usb_set_intfdata(intf, device);
+	pr_info("/dev/wdfio_usbdemo ready\n");
 	return 0;
 }
 
 static void demo_disconnect(struct usb_interface *intf)
 {
-	PDEVICE_CONTEXT ctx = usb_get_intfdata(intf);
+	WDFDEVICE device = usb_get_intfdata(intf);
+	WDFUSBDEVICE usbDevice = GetDeviceContext(device)->UsbDevice;
 
-	DemoReleaseHardware(ctx);
-	kfree(ctx);
+	/*
+	 * The device first: its queues cancel what they hold (EvtIoStop
+	 * cancels what is at the pipes) and wait for every request; then
+	 * nothing can reach the pipes, and the USB device can go.
+	 */
+	WdfObjectDelete(device);
+	WdfObjectDelete(usbDevice);
+	usb_set_intfdata(intf, NULL);
 	pr_info("disconnected\n");
 }
 
@@ -303,7 +341,34 @@ static struct usb_driver demo_driver = {
 	.disconnect = demo_disconnect,
 	.id_table = demo_ids,
 };
-module_usb_driver(demo_driver);
 
-MODULE_DESCRIPTION("wdfio sample: an OSR USB-FX2 style bulk write/read driver");
+/* DriverEntry */
+static int __init demo_init(void)
+{
+	WDF_DRIVER_CONFIG config;
+	NTSTATUS status;
+	int err;
+
+	WDF_DRIVER_CONFIG_INIT(&config, WDF_NO_EVENT_CALLBACK);
+	config.DriverInitFlags = WdfDriverInitNonPnpDriver;
+	status = WdfDriverCreate(NULL, NULL, WDF_NO_OBJECT_ATTRIBUTES, &config,
+				 &DemoDriver);
+	if (!NT_SUCCESS(status))
+		return -ENOMEM;
+	err = usb_register(&demo_driver);
+	if (err)
+		WdfObjectDelete(DemoDriver);
+	return err;
+}
+module_init(demo_init);
+
+/* DriverUnload */
+static void __exit demo_exit(void)
+{
+	usb_deregister(&demo_driver);
+	WdfObjectDelete(DemoDriver);
+}
+module_exit(demo_exit);
+
+MODULE_DESCRIPTION("wdfio sample: an OSR USB-FX2 style bulk write/read driver on queues");
 MODULE_LICENSE("GPL");

@@ -532,6 +532,10 @@ int wt_qdev_init(void)
 		status = QtCreateDevice(&world, &all, WdfIoQueueDispatchParallel,
 					WdfDeviceIoBuffered);
 	if (NT_SUCCESS(status))
+		status = wt_qfile_init(QtDriver);
+	if (NT_SUCCESS(status))
+		status = wt_qcaller_init(QtDriver);
+	if (NT_SUCCESS(status))
 		return 0;
 	WdfObjectDelete(QtDriver);
 	QtDriver = NULL;

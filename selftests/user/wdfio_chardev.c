@@ -4,8 +4,8 @@
  * devices of wdfio_test.ko (selftests/uapi/wdfio_qtest.h). read, write and
  * DeviceIoControl with every transfer method and buffer size, bad pointers,
  * signals, sequential/parallel/manual dispatch, stop/start/purge, permissions
- * and concurrent callers. Waits are polls of the driver's counters, bounded
- * at 30 s, never timings.
+ * and concurrent callers; and samples/usbdemo through its node. Waits are
+ * polls of the driver's counters, bounded at 30 s, never timings.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,6 +27,8 @@
 #include "wdfio_harness.h"
 
 #include "wdfio_ioctl.h"
+#include "wdfio_qcaller.h"
+#include "wdfio_qfile.h"
 #include "wdfio_qtest.h"
 
 #define NOBODY		65534
@@ -786,6 +789,574 @@ TEST(concurrent_callers)
 		EXPECT_EQ(0, args[i].bad) TH_LOG("thread %d", i);
 	}
 	close(fd);
+}
+
+/* ---- file objects (/dev/wdfio_qfile) ---------------------------------- */
+
+static struct wdfio_qf_stats qf_stats(int fd)
+{
+	struct wdfio_qf_stats st;
+
+	memset(&st, 0xff, sizeof(st));
+	if (dc(fd, WDFIO_QF_STATS, NULL, 0, &st, sizeof(st), NULL) !=
+	    (int)sizeof(st))
+		memset(&st, 0xff, sizeof(st));
+	return st;
+}
+
+static int qf_set_create(int fd, __s32 action)
+{
+	return dc(fd, WDFIO_QF_SET_CREATE, &action, sizeof(action), NULL, 0,
+		  NULL);
+}
+
+/* The file object's number and read count, from its context. */
+static struct wdfio_qf_whoami qf_whoami(int fd)
+{
+	struct wdfio_qf_whoami w = { ~0u, ~0u };
+
+	if (read(fd, &w, sizeof(w)) != (ssize_t)sizeof(w))
+		memset(&w, 0xff, sizeof(w));
+	return w;
+}
+
+/*
+ * Each open file is its own WDFFILEOBJECT with its own context; dup()ed
+ * descriptors share it; EvtFileCleanup then EvtFileClose run when the last
+ * descriptor closes, and the object is deleted then.
+ */
+TEST(file_object_per_open)
+{
+	struct wdfio_qf_stats s0, st;
+	struct wdfio_qf_whoami wa, wb;
+	int ctl, a, a2, b;
+
+	ctl = qt_open(WDFIO_QF_NODE);
+	ASSERT_LE(0, ctl) TH_LOG("open %s: %s", WDFIO_QF_NODE, strerror(errno));
+	ASSERT_EQ(0, qf_set_create(ctl, 0));
+	s0 = qf_stats(ctl);
+	a = qt_open(WDFIO_QF_NODE);
+	ASSERT_LE(0, a);
+	b = qt_open(WDFIO_QF_NODE);
+	ASSERT_LE(0, b);
+	wa = qf_whoami(a);
+	wb = qf_whoami(b);
+	EXPECT_NE(~0u, wa.id);
+	EXPECT_NE(~0u, wb.id);
+	EXPECT_NE(wa.id, wb.id);
+	EXPECT_EQ(1U, wa.reads);
+	EXPECT_EQ(1U, wb.reads);
+	EXPECT_EQ(wa.id, qf_whoami(a).id);
+	a2 = dup(a);
+	ASSERT_LE(0, a2);
+	close(a);
+	/* the file is still open through a2: no cleanup yet */
+	st = qf_stats(ctl);
+	EXPECT_EQ(s0.creates + 2, st.creates);
+	EXPECT_EQ(s0.cleanups, st.cleanups);
+	EXPECT_EQ(s0.closes, st.closes);
+	wa = qf_whoami(a2);
+	EXPECT_EQ(3U, wa.reads);
+	close(a2);
+	st = qf_stats(ctl);
+	EXPECT_EQ(s0.cleanups + 1, st.cleanups);
+	EXPECT_EQ(s0.closes + 1, st.closes);
+	EXPECT_EQ(s0.ctx_cleanups + 1, st.ctx_cleanups);
+	EXPECT_EQ(wa.id, st.last_closed);
+	EXPECT_EQ(2U, qf_whoami(b).reads);
+	close(b);
+	st = qf_stats(ctl);
+	EXPECT_EQ(s0.closes + 2, st.closes);
+	EXPECT_EQ(wb.id, st.last_closed);
+	EXPECT_EQ(s0.failed, st.failed);
+	EXPECT_EQ(0U, st.bad);
+	close(ctl);
+}
+
+/*
+ * EvtDeviceFileCreate completes the create request with an error: open()
+ * fails with the mapped errno; the file object is deleted without
+ * EvtFileCleanup/EvtFileClose.
+ */
+TEST(file_create_error_fails_open)
+{
+	static const struct { __s32 status; int err; } cases[] = {
+		{ (__s32)0xC0000022, EACCES },	/* STATUS_ACCESS_DENIED */
+		{ (__s32)0x80000011, EBUSY },	/* STATUS_DEVICE_BUSY */
+		{ (__s32)0xC000009A, ENOMEM },	/* STATUS_INSUFFICIENT_RESOURCES */
+		{ (__s32)0xC0000001, EIO },	/* STATUS_UNSUCCESSFUL */
+	};
+	struct wdfio_qf_stats s0, st;
+	unsigned int i;
+	int ctl, fd;
+
+	ctl = qt_open(WDFIO_QF_NODE);
+	ASSERT_LE(0, ctl);
+	s0 = qf_stats(ctl);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		ASSERT_EQ(0, qf_set_create(ctl, cases[i].status));
+		fd = qt_open(WDFIO_QF_NODE);
+		EXPECT_EQ(-1, fd);
+		EXPECT_EQ(cases[i].err, errno) TH_LOG("status %#x", cases[i].status);
+		if (fd >= 0)
+			close(fd);
+	}
+	ASSERT_EQ(0, qf_set_create(ctl, 0));
+	st = qf_stats(ctl);
+	EXPECT_EQ(s0.creates + ARRAY_SIZE(cases), st.creates);
+	EXPECT_EQ(s0.failed + ARRAY_SIZE(cases), st.failed);
+	EXPECT_EQ(s0.ctx_cleanups + ARRAY_SIZE(cases), st.ctx_cleanups);
+	EXPECT_EQ(s0.cleanups, st.cleanups);
+	EXPECT_EQ(s0.closes, st.closes);
+	/* and opens work again */
+	fd = qt_open(WDFIO_QF_NODE);
+	EXPECT_LE(0, fd);
+	if (fd >= 0)
+		close(fd);
+	EXPECT_EQ(0U, qf_stats(ctl).bad);
+	close(ctl);
+}
+
+struct qf_opener {
+	pthread_t thread;
+	int ret;
+	int err;
+};
+
+static void *qf_opener_fn(void *arg)
+{
+	struct qf_opener *o = arg;
+
+	o->ret = open(WDFIO_QF_NODE, O_RDWR | O_CLOEXEC);
+	o->err = errno;
+	return NULL;
+}
+
+/* A create request the driver keeps: a signal to the opener cancels it. */
+TEST(file_create_signal_cancels)
+{
+	struct wdfio_qf_stats s0, st;
+	struct qf_opener o = { 0 };
+	int ctl, i;
+
+	install_sigusr1();
+	ctl = qt_open(WDFIO_QF_NODE);
+	ASSERT_LE(0, ctl);
+	s0 = qf_stats(ctl);
+	ASSERT_EQ(0, qf_set_create(ctl, WDFIO_QF_HOLD));
+	ASSERT_EQ(0, pthread_create(&o.thread, NULL, qf_opener_fn, &o));
+	for (i = 0; i < 3000 && qf_stats(ctl).creates == s0.creates; i++)
+		usleep(10000);
+	ASSERT_EQ(s0.creates + 1, qf_stats(ctl).creates);
+	pthread_kill(o.thread, SIGUSR1);
+	pthread_join(o.thread, NULL);
+	EXPECT_EQ(-1, o.ret);
+	EXPECT_EQ(EINTR, o.err);
+	if (o.ret >= 0)
+		close(o.ret);
+	ASSERT_EQ(0, qf_set_create(ctl, 0));
+	st = qf_stats(ctl);
+	EXPECT_EQ(s0.failed + 1, st.failed);
+	EXPECT_EQ(s0.ctx_cleanups + 1, st.ctx_cleanups);
+	EXPECT_EQ(s0.closes, st.closes);
+	EXPECT_EQ(0U, st.bad);
+	close(ctl);
+}
+
+static __u32 qf_u32(int fd, __u32 code)
+{
+	__u32 n = ~0u;
+
+	if (dc(fd, code, NULL, 0, &n, sizeof(n), NULL) != (int)sizeof(n))
+		return ~0u;
+	return n;
+}
+
+struct qf_writer {
+	pthread_t thread;
+	int fd;
+	size_t len;
+	ssize_t ret;
+};
+
+static void *qf_writer_fn(void *arg)
+{
+	static const unsigned char buf[64];
+	struct qf_writer *w = arg;
+
+	w->ret = write(w->fd, buf, w->len);
+	return NULL;
+}
+
+/* Poll until the caller's file has @n writes queued; 30 s at most. */
+static int qf_wait_mine(int fd, __u32 n)
+{
+	int i;
+
+	for (i = 0; i < 3000; i++) {
+		if (qf_u32(fd, WDFIO_QF_COUNT_MINE) == n)
+			return 0;
+		usleep(10000);
+	}
+	return -1;
+}
+
+/*
+ * Writes wait on a manual queue; the driver looks for a file's requests
+ * (WdfIoQueueFindRequest), takes one found (RetrieveFoundRequest), and
+ * takes a file's next one (RetrieveRequestByFileObject).
+ */
+TEST(queue_find_by_file_object)
+{
+	struct qf_writer a1 = { .len = 10 }, a2 = { .len = 30 }, b = { .len = 20 };
+	int a, fb;
+
+	a = qt_open(WDFIO_QF_NODE);
+	ASSERT_LE(0, a);
+	fb = qt_open(WDFIO_QF_NODE);
+	ASSERT_LE(0, fb);
+	a1.fd = a;
+	a2.fd = a;
+	b.fd = fb;
+	EXPECT_EQ(0U, qf_u32(a, WDFIO_QF_TAKE_MINE));
+	ASSERT_EQ(0, pthread_create(&a1.thread, NULL, qf_writer_fn, &a1));
+	ASSERT_EQ(0, qf_wait_mine(a, 1));
+	ASSERT_EQ(0, pthread_create(&a2.thread, NULL, qf_writer_fn, &a2));
+	ASSERT_EQ(0, qf_wait_mine(a, 2));
+	ASSERT_EQ(0, pthread_create(&b.thread, NULL, qf_writer_fn, &b));
+	ASSERT_EQ(0, qf_wait_mine(fb, 1));
+	EXPECT_EQ(2U, qf_u32(a, WDFIO_QF_COUNT_MINE));
+	/* b's own write, not a's */
+	EXPECT_EQ(1U, qf_u32(fb, WDFIO_QF_TAKE_MINE));
+	pthread_join(b.thread, NULL);
+	EXPECT_EQ(20, b.ret);
+	EXPECT_EQ(0U, qf_u32(fb, WDFIO_QF_COUNT_MINE));
+	EXPECT_EQ(0U, qf_u32(fb, WDFIO_QF_TAKE_MINE));
+	/* the first queued of all: a1 */
+	EXPECT_EQ(1U, qf_u32(fb, WDFIO_QF_TAKE_FIRST));
+	pthread_join(a1.thread, NULL);
+	EXPECT_EQ(10, a1.ret);
+	EXPECT_EQ(1U, qf_u32(a, WDFIO_QF_COUNT_MINE));
+	EXPECT_EQ(1U, qf_u32(a, WDFIO_QF_TAKE_MINE));
+	pthread_join(a2.thread, NULL);
+	EXPECT_EQ(30, a2.ret);
+	EXPECT_EQ(0U, qf_u32(a, WDFIO_QF_COUNT_MINE));
+	EXPECT_EQ(0U, qf_u32(a, WDFIO_QF_TAKE_FIRST));
+	EXPECT_EQ(0U, qf_stats(a).bad);
+	close(a);
+	close(fb);
+}
+
+/* ---- EvtIoInCallerContext (/dev/wdfio_qcaller) ------------------------ */
+
+static struct wdfio_qc_stats qc_stats(int fd)
+{
+	struct wdfio_qc_stats st;
+
+	memset(&st, 0xff, sizeof(st));
+	if (dc(fd, WDFIO_QC_STATS, NULL, 0, &st, sizeof(st), NULL) !=
+	    (int)sizeof(st))
+		memset(&st, 0xff, sizeof(st));
+	return st;
+}
+
+/* The callback runs on the caller's thread: it can tell the caller's pid. */
+TEST(in_caller_context_is_the_callers)
+{
+	struct wdfio_qc_stats s0, st;
+	__u32 pid = 0;
+	int fd;
+
+	fd = qt_open(WDFIO_QC_NODE);
+	ASSERT_LE(0, fd) TH_LOG("open %s: %s", WDFIO_QC_NODE, strerror(errno));
+	s0 = qc_stats(fd);
+	EXPECT_EQ((ssize_t)sizeof(pid), read(fd, &pid, sizeof(pid)));
+	EXPECT_EQ((__u32)getpid(), pid);
+	st = qc_stats(fd);
+	/* the read and the second STATS went through the callback */
+	EXPECT_EQ(s0.in_caller + 2, st.in_caller);
+	/* the read never reached the queue; the STATS did, enqueued */
+	EXPECT_EQ(s0.queued + 1, st.queued);
+	EXPECT_EQ(0U, st.bad);
+	close(fd);
+}
+
+/*
+ * METHOD_NEITHER: the driver copies the caller's buffer in the callback
+ * (the user pointer means nothing on another thread), then enqueues the
+ * request; its queue works on the copy.
+ */
+TEST(in_caller_neither_buffer)
+{
+	unsigned char in[WDFIO_QC_MAX + 1];
+	struct wdfio_qc_stats s0, st;
+	unsigned int i, sum = 0;
+	int fd;
+
+	fd = qt_open(WDFIO_QC_NODE);
+	ASSERT_LE(0, fd);
+	s0 = qc_stats(fd);
+	for (i = 0; i < 40; i++) {
+		in[i] = (unsigned char)(i * 37 + 11);
+		sum += in[i];
+	}
+	EXPECT_EQ(0, dc(fd, WDFIO_QC_SUM, in, 40, NULL, 0, NULL));
+	st = qc_stats(fd);
+	EXPECT_EQ(sum, st.last_sum);
+	EXPECT_EQ(s0.queued + 2, st.queued);
+	/* refused in the callback, never queued */
+	EXPECT_EQ(-ERANGE, dc(fd, WDFIO_QC_SUM, in, 2, NULL, 0, NULL));
+	EXPECT_EQ(-EINVAL, dc(fd, WDFIO_QC_SUM, in, sizeof(in), NULL, 0, NULL));
+	EXPECT_EQ(-EFAULT, dc(fd, WDFIO_QC_SUM, bad_user, 16, NULL, 0, NULL));
+	st = qc_stats(fd);
+	EXPECT_EQ(s0.queued + 3, st.queued);
+	EXPECT_EQ(s0.in_caller + 6, st.in_caller);
+	EXPECT_EQ(sum, st.last_sum);
+	EXPECT_EQ(0U, st.bad);
+	close(fd);
+}
+
+/* ---- samples/usbdemo through its node ---------------------------------- */
+
+/*
+ * samples/usbdemo (wdfio_usbdemo.ko): its queues turn write() and read() on
+ * /dev/wdfio_usbdemo into bulk OUT and bulk IN transfers of the test
+ * gadget's Loopback function (interface 0 of 1d6b:0104), which echoes what
+ * it receives. The interface is taken from the in-kernel test driver
+ * (wdfio_test_usb) for the duration and given back at the end. These run
+ * before wdfio_selftest, whose last USB case unplugs the gadget.
+ */
+#define UD_NODE		"/dev/wdfio_usbdemo"
+#define UD_INTF		"1-1:1.0"
+#define UD_DRV_DEMO	"/sys/bus/usb/drivers/wdfio_usbdemo"
+#define UD_DRV_TEST	"/sys/bus/usb/drivers/wdfio_test_usb"
+#define UD_MAX_XFER	65536
+
+static int ud_run(const char *cmd)
+{
+	int st = system(cmd);
+
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int ud_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+static int ud_wait_node(const char *path, int present)
+{
+	int i;
+
+	for (i = 0; i < 3000; i++) {
+		if (ud_exists(path) == present)
+			return 0;
+		usleep(10000);
+	}
+	return -1;
+}
+
+static int ud_put(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n == (ssize_t)strlen(val) ? 0 : -1;
+}
+
+/* Load the sample and hand it interface 0; 1: the test driver had it */
+static int ud_demo_attach(int *had_test)
+{
+	*had_test = ud_exists(UD_DRV_TEST "/" UD_INTF);
+	if (ud_run("modprobe wdfio_usbdemo"))
+		return -1;
+	if (*had_test && ud_put(UD_DRV_TEST "/unbind", UD_INTF))
+		return -1;
+	if (!ud_exists(UD_DRV_DEMO "/" UD_INTF) && ud_put(UD_DRV_DEMO "/bind", UD_INTF))
+		return -1;
+	return ud_wait_node(UD_NODE, 1);
+}
+
+static int ud_demo_detach(int had_test)
+{
+	int err = 0;
+
+	if (ud_run("rmmod wdfio_usbdemo"))
+		err = -1;
+	if (ud_wait_node(UD_NODE, 0))
+		err = -1;
+	if (had_test && ud_put(UD_DRV_TEST "/bind", UD_INTF))
+		err = -1;
+	return err;
+}
+
+static void ud_fill(unsigned char *b, size_t n, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		b[i] = (unsigned char)(seed * 31 + i * 7 + (i >> 8));
+}
+
+/* write @n bytes, read them back; 0 when equal */
+static int ud_round_trip(int fd, size_t n, unsigned int seed)
+{
+	static unsigned char w[UD_MAX_XFER], r[UD_MAX_XFER];
+	ssize_t got;
+
+	ud_fill(w, n, seed);
+	if (write(fd, w, n) != (ssize_t)n)
+		return -1;
+	memset(r, 0, sizeof(r));
+	got = read(fd, r, sizeof(r));
+	if (got != (ssize_t)n)
+		return -2;
+	return memcmp(w, r, n) ? -3 : 0;
+}
+
+struct ud_reader {
+	int fd;
+	pid_t tid;		/* __atomic */
+	ssize_t ret;
+	int err;
+};
+
+static void *ud_reader_fn(void *arg)
+{
+	static unsigned char buf[UD_MAX_XFER];
+	struct ud_reader *r = arg;
+
+	__atomic_store_n(&r->tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
+	r->ret = read(r->fd, buf, sizeof(buf));
+	r->err = errno;
+	return NULL;
+}
+
+/* Wait until the ud_reader sleeps (in the kernel: its read was sent). */
+static int ud_wait_sleeping(struct ud_reader *r)
+{
+	char path[64], stat_line[512], *p;
+	pid_t tid;
+	int i, fd;
+	ssize_t n;
+
+	for (i = 0; i < 6000; i++) {
+		tid = __atomic_load_n(&r->tid, __ATOMIC_ACQUIRE);
+		if (tid) {
+			snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				return -1;
+			n = read(fd, stat_line, sizeof(stat_line) - 1);
+			close(fd);
+			if (n > 0) {
+				stat_line[n] = '\0';
+				p = strrchr(stat_line, ')');
+				if (p && p[1] == ' ' && p[2] == 'S')
+					return 0;
+			}
+		}
+		usleep(10000);
+	}
+	return -1;
+}
+
+/* Sizes around the 512-byte packet, up to the sample's maximum - 1 */
+TEST(usbdemo_write_read_back)
+{
+	static const size_t sizes[] = { 1, 2, 100, 511, 513, 1000, 4095, 4097,
+					8191, 30001, 65535 };
+	unsigned int i, round;
+	int fd, had_test;
+
+	ASSERT_EQ(0, ud_demo_attach(&had_test));
+	fd = open(UD_NODE, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd) TH_LOG("open %s: %s", UD_NODE, strerror(errno));
+	for (round = 0; round < 3; round++)
+		for (i = 0; i < ARRAY_SIZE(sizes); i++)
+			EXPECT_EQ(0, ud_round_trip(fd, sizes[i], round * 16 + i))
+				TH_LOG("%zu bytes, round %u", sizes[i], round);
+	close(fd);
+	EXPECT_EQ(0, ud_demo_detach(had_test));
+}
+
+/* EvtIoWrite/EvtIoRead refuse what is over the maximum (INVALID_PARAMETER) */
+TEST(usbdemo_oversized)
+{
+	static unsigned char buf[UD_MAX_XFER + 1];
+	int fd, had_test;
+
+	ASSERT_EQ(0, ud_demo_attach(&had_test));
+	fd = open(UD_NODE, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, write(fd, buf, sizeof(buf)));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, read(fd, buf, sizeof(buf)));
+	EXPECT_EQ(EINVAL, errno);
+	/* nothing was sent: the pipes still echo exactly */
+	EXPECT_EQ(0, ud_round_trip(fd, 777, 5));
+	close(fd);
+	EXPECT_EQ(0, ud_demo_detach(had_test));
+}
+
+/*
+ * A read waiting at the bulk IN pipe (nothing to echo) and a signal: the
+ * cancel goes down to the sent request, the urb is unlinked, read() fails
+ * with EINTR, and the pipe still works.
+ */
+TEST(usbdemo_signal_cancels_sent_read)
+{
+	struct ud_reader r = { 0 };
+	pthread_t th;
+	int had_test;
+
+	install_sigusr1();
+	ASSERT_EQ(0, ud_demo_attach(&had_test));
+	r.fd = open(UD_NODE, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, r.fd);
+	ASSERT_EQ(0, pthread_create(&th, NULL, ud_reader_fn, &r));
+	ASSERT_EQ(0, ud_wait_sleeping(&r));
+	pthread_kill(th, SIGUSR1);
+	pthread_join(th, NULL);
+	EXPECT_EQ(-1, r.ret);
+	EXPECT_EQ(EINTR, r.err);
+	EXPECT_EQ(0, ud_round_trip(r.fd, 3000, 9));
+	close(r.fd);
+	EXPECT_EQ(0, ud_demo_detach(had_test));
+}
+
+/*
+ * The interface goes away with a read at the pipe: the USB core kills the
+ * interface's urbs before disconnect() (STATUS_NO_SUCH_DEVICE: ENODEV),
+ * then the device's deletion waits for its queues; read() fails, the
+ * unbind finishes.
+ */
+TEST(usbdemo_unbind_with_read_pending)
+{
+	struct ud_reader r = { 0 };
+	pthread_t th;
+	int had_test;
+
+	ASSERT_EQ(0, ud_demo_attach(&had_test));
+	r.fd = open(UD_NODE, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, r.fd);
+	ASSERT_EQ(0, pthread_create(&th, NULL, ud_reader_fn, &r));
+	ASSERT_EQ(0, ud_wait_sleeping(&r));
+	EXPECT_EQ(0, ud_put(UD_DRV_DEMO "/unbind", UD_INTF));
+	pthread_join(th, NULL);
+	EXPECT_EQ(-1, r.ret);
+	EXPECT_EQ(ENODEV, r.err);
+	/* the open file outlives the device */
+	EXPECT_EQ(-1, write(r.fd, "x", 1));
+	EXPECT_EQ(ENODEV, errno);
+	close(r.fd);
+	EXPECT_EQ(0, ud_demo_detach(had_test));
 }
 
 int main(int argc, char **argv)
