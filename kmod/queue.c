@@ -969,8 +969,9 @@ EXPORT_SYMBOL_GPL(WdfIoQueueStart);
 /*
  * Stop dispatching (and with @cancel, cancel what is queued and what the
  * driver marked cancelable); @cb runs once the driver owns no request.
+ * False (nothing done, misuse logged) if a stop callback is pending.
  */
-static void wdfio_queue_idle(struct wdfio_queue *q, bool cancel,
+static bool wdfio_queue_idle(struct wdfio_queue *q, bool cancel,
 			     PFN_WDF_IO_QUEUE_STATE cb, WDFCONTEXT ctx)
 {
 	unsigned long flags;
@@ -979,7 +980,7 @@ static void wdfio_queue_idle(struct wdfio_queue *q, bool cancel,
 	if (cb && q->idle_cb) {
 		spin_unlock_irqrestore(&q->dev->lock, flags);
 		wdfio_misuse("queue %p: a stop callback is already pending", q);
-		return;
+		return false;
 	}
 	/* Accepting is left as it is: a purged queue stays closed (KMDF). */
 	q->dispatching = false;
@@ -991,9 +992,11 @@ static void wdfio_queue_idle(struct wdfio_queue *q, bool cancel,
 	if (cancel)
 		wdfio_queue_cancel_all(q, true);
 	wdfio_queue_run(q);
+	return true;
 }
 
-static void wdfio_queue_purge(struct wdfio_queue *q,
+/* Purge; false (nothing done, misuse logged) if a purge callback is pending */
+static bool wdfio_queue_purge(struct wdfio_queue *q,
 			      PFN_WDF_IO_QUEUE_STATE cb, WDFCONTEXT ctx)
 {
 	unsigned long flags;
@@ -1002,7 +1005,7 @@ static void wdfio_queue_purge(struct wdfio_queue *q,
 	if (cb && q->purge_cb) {
 		spin_unlock_irqrestore(&q->dev->lock, flags);
 		wdfio_misuse("queue %p: a purge callback is already pending", q);
-		return;
+		return false;
 	}
 	q->accept = false;
 	if (cb) {
@@ -1012,6 +1015,7 @@ static void wdfio_queue_purge(struct wdfio_queue *q,
 	spin_unlock_irqrestore(&q->dev->lock, flags);
 	wdfio_queue_cancel_all(q, true);
 	wdfio_queue_run(q);
+	return true;
 }
 
 static void wdfio_queue_sync_done(WDFQUEUE Queue, WDFCONTEXT Context)
@@ -1025,11 +1029,16 @@ enum wdfio_queue_sync_op {
 	WDFIO_QSYNC_PURGE,
 };
 
-/* The *Synchronously DDIs: start @op, then wait for its callback. */
+/*
+ * The *Synchronously DDIs: start @op, then wait for its callback. With
+ * another callback of the kind pending nothing is started (KMDF fails the
+ * call), so there is nothing to wait for either.
+ */
 static void wdfio_queue_sync(WDFQUEUE Queue, enum wdfio_queue_sync_op op)
 {
 	struct wdfio_queue *q = wdfio_queue_checked(Queue);
 	DECLARE_COMPLETION_ONSTACK(done);
+	bool started;
 
 	if (!q)
 		return;
@@ -1038,11 +1047,12 @@ static void wdfio_queue_sync(WDFQUEUE Queue, enum wdfio_queue_sync_op op)
 		return;
 	}
 	if (op == WDFIO_QSYNC_PURGE)
-		wdfio_queue_purge(q, wdfio_queue_sync_done, &done);
+		started = wdfio_queue_purge(q, wdfio_queue_sync_done, &done);
 	else
-		wdfio_queue_idle(q, op == WDFIO_QSYNC_STOP_PURGE,
-				 wdfio_queue_sync_done, &done);
-	wait_for_completion(&done);
+		started = wdfio_queue_idle(q, op == WDFIO_QSYNC_STOP_PURGE,
+					   wdfio_queue_sync_done, &done);
+	if (started)
+		wait_for_completion(&done);
 }
 
 /**
@@ -1075,7 +1085,9 @@ EXPORT_SYMBOL_GPL(WdfIoQueueStop);
  * @Queue: the queue
  *
  * Returns once the driver owns no request of the queue (it must complete
- * them elsewhere: not from a callback of this queue that owns one).
+ * them elsewhere: not from a callback of this queue that owns one). With a
+ * WdfIoQueueStop callback still pending it does nothing (misuse, logged)
+ * and returns at once, as KMDF fails it.
  *
  * Context: Process context.
  * Return: Nothing.

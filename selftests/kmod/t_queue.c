@@ -459,3 +459,126 @@ int wt_queue_delete_owned(struct wt *t)
 {
 	return wt_queue_delete(t, true);
 }
+
+/* ---- a *Synchronously call while a callback of its kind is pending ------ */
+
+struct wt_qsync {
+	struct work_struct work;
+	WDFQUEUE queue;
+	bool purge;
+	struct completion done;
+};
+
+static void wt_qsync_fn(struct work_struct *work)
+{
+	struct wt_qsync *s = container_of(work, struct wt_qsync, work);
+
+	if (s->purge)
+		WdfIoQueuePurgeSynchronously(s->queue);
+	else
+		WdfIoQueueStopSynchronously(s->queue);
+	complete(&s->done);
+}
+
+static EVT_WDF_IO_QUEUE_STATE wt_q_idle_cb;
+
+static void wt_q_idle_cb(WDFQUEUE Queue, WDFCONTEXT Context)
+{
+	complete(Context);
+}
+
+/*
+ * The driver keeps a read, so a Stop's (or Purge's) callback stays pending;
+ * StopSynchronously (PurgeSynchronously) then is a misuse KMDF fails: it
+ * must return, not wait for a callback nobody registered. Completing the
+ * read then runs the pending callback.
+ */
+static void wt_q_sync_pending(struct wt *t, WDFQUEUE q, struct wt_qsync *s,
+			      bool purge)
+{
+	DECLARE_COMPLETION_ONSTACK(idle);
+
+	wt_set_where(t, "%s with a callback pending",
+		     purge ? "PurgeSynchronously" : "StopSynchronously");
+	if (purge)
+		WdfIoQueuePurge(q, wt_q_idle_cb, &idle);
+	else
+		WdfIoQueueStop(q, wt_q_idle_cb, &idle);
+	T_TRUE(t, !completion_done(&idle),
+	       "callback ran while the driver owns a request");
+	s->queue = q;
+	s->purge = purge;
+	init_completion(&s->done);
+	INIT_WORK(&s->work, wt_qsync_fn);
+	schedule_work(&s->work);
+	if (!T_TRUE(t, wait_for_completion_timeout(&s->done,
+						   WT_TIMEOUT_S * HZ),
+		    "the second call returned")) {
+		t->wedged = true;
+		return;
+	}
+	T_TRUE(t, !completion_done(&idle), "callback ran early");
+	WdfRequestComplete(READ_ONCE(wt_q_kept), STATUS_SUCCESS);
+	if (!T_TRUE(t, wait_for_completion_timeout(&idle, WT_TIMEOUT_S * HZ),
+		    "the pending callback ran once the request completed"))
+		t->wedged = true;
+}
+
+int wt_queue_sync_pending(struct wt *t)
+{
+	WDF_IO_QUEUE_CONFIG qc;
+	struct wt_kread *k;
+	struct wt_qsync *s;
+	WDFDRIVER driver = NULL;
+	WDFDEVICE device;
+	WDFQUEUE q;
+	int round;
+
+	k = kzalloc(sizeof(*k), GFP_KERNEL);
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!T_TRUE(t, k && s, "kzalloc"))
+		goto out_free;
+	if (!wt_q_setup(t, &driver, &device, L"\\Device\\wdfio_qsp"))
+		goto out_driver;
+	WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE(&qc, WdfIoQueueDispatchParallel);
+	qc.EvtIoRead = wt_q_keep;
+	if (!T_STATUS(t, STATUS_SUCCESS, WdfIoQueueCreate(device, &qc, NULL,
+							  &q)))
+		goto out_driver;
+	WdfControlFinishInitializing(device);
+	k->filp = filp_open("/dev/wdfio_qsp", O_RDWR, 0);
+	if (!T_TRUE(t, !IS_ERR(k->filp), "open /dev/wdfio_qsp: %ld",
+		    PTR_ERR(k->filp)))
+		goto out_driver;
+	wt_quiet_verifier(t);
+	for (round = 0; round < 2 && !t->wedged; round++) {
+		WRITE_ONCE(wt_q_kept, NULL);
+		init_completion(&k->done);
+		INIT_WORK(&k->work, wt_kread_fn);
+		WdfIoQueueStart(q);
+		schedule_work(&k->work);
+		if (!wt_q_wait_state(t, q, 0, 1)) {
+			WdfIoQueuePurgeSynchronously(q);
+			wait_for_completion(&k->done);
+			break;
+		}
+		wt_q_sync_pending(t, q, s, round);
+		if (t->wedged)
+			return 0;
+		if (!T_TRUE(t, wait_for_completion_timeout(&k->done,
+							   WT_TIMEOUT_S * HZ),
+			    "the read ended")) {
+			t->wedged = true;
+			return 0;
+		}
+		T_EQ(t, 0, k->ret);
+	}
+	filp_close(k->filp, NULL);
+out_driver:
+	if (driver)
+		WdfObjectDelete(driver);
+out_free:
+	kfree(s);
+	kfree(k);
+	return 0;
+}

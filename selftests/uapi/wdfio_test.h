@@ -276,6 +276,8 @@ struct wdfio_test_run {
 	  "a signal leaves the caller waiting for a kept request; SIGKILL ends the wait") \
 	X(qfix_stop_purged, 60,						\
 	  "Stop, StopSynchronously, StopAndPurge of a purged queue keep it closed") \
+	X(queue_sync_pending, 120,					\
+	  "Stop/PurgeSynchronously with a callback pending return; it runs later") \
 	X(storm, 1200,							\
 	  "100000 sends on 2 CPUs with random timeouts and cancels: exactly-once, statuses, data") \
 	X(storm_stop_start, 900,					\
