@@ -103,6 +103,24 @@ static const struct wdfio_fe_ops wdfio_cdev_fe = {
 	.complete = wdfio_cdev_complete,
 };
 
+/*
+ * The create request of an open: its waiter is on the opener's stack and
+ * waits to the end (no buffers to hand over), so it is not counted.
+ */
+static void wdfio_cdev_open_complete(void *ctx, NTSTATUS status,
+				     ULONG_PTR info)
+{
+	struct wdfio_cdev_wait *w = ctx;
+
+	w->status = status;
+	w->info = info;
+	complete(&w->done);
+}
+
+static const struct wdfio_fe_ops wdfio_cdev_open_fe = {
+	.complete = wdfio_cdev_open_complete,
+};
+
 /* The errno a failed request returns to the caller. */
 static int wdfio_errno_from_ntstatus(NTSTATUS status)
 {
@@ -494,7 +512,7 @@ static int wdfio_cdev_open_file(struct wdfio_device *dev, struct file *file)
 
 	might_sleep();
 	init_completion(&w.done);
-	status = wdfio_fileobj_open(dev, &wdfio_cdev_fe, &w, &fo, &req);
+	status = wdfio_fileobj_open(dev, &wdfio_cdev_open_fe, &w, &fo, &req);
 	if (status == STATUS_PENDING) {
 		if (wait_for_completion_interruptible(&w.done)) {
 			interrupted = true;
