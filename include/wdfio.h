@@ -180,5 +180,7 @@ NTSTATUS WdfIoQueueRetrieveFoundRequest(WDFQUEUE Queue, WDFREQUEST FoundRequest,
 NTSTATUS WdfIoQueueRetrieveRequestByFileObject(WDFQUEUE Queue,
 					       WDFFILEOBJECT FileObject,
 					       WDFREQUEST *OutRequest);
+NTSTATUS WdfIoQueueReadyNotify(WDFQUEUE Queue, PFN_WDF_IO_QUEUE_STATE QueueReady,
+			       WDFCONTEXT Context);
 
 #endif /* _WDFIO_WDFIO_H */

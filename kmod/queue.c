@@ -180,6 +180,11 @@ static void wdfio_queue_dispatch(struct wdfio_queue *q)
 		if (wdfio_queue_may_present(q)) {
 			req = wdfio_queue_take(q);
 			wdfio_object_get(&req->obj);
+		} else if (q->ready_due && q->ready_cb && q->dispatching &&
+			   q->nr_pending) {
+			cb = q->ready_cb;
+			ctx = q->ready_ctx;
+			q->ready_due = false;
 		} else if (q->idle_cb && !q->nr_owned) {
 			cb = q->idle_cb;
 			ctx = q->idle_ctx;
@@ -479,7 +484,9 @@ static void wdfio_queue_insert_locked(struct wdfio_queue *q,
 		list_add(&qr->entry, &q->pending);
 	else
 		list_add_tail(&qr->entry, &q->pending);
-	q->nr_pending++;
+	/* Empty to not empty: the ready callback is due (manual queues). */
+	if (!q->nr_pending++)
+		q->ready_due = true;
 	qr->state = WDFIO_QR_QUEUED;
 }
 
@@ -960,11 +967,67 @@ void WdfIoQueueStart(WDFQUEUE Queue)
 	if (!q->power_purge) {
 		q->accept = true;
 		q->dispatching = true;
+		/* Started with requests queued: they are ready (KMDF). */
+		if (q->nr_pending)
+			q->ready_due = true;
 	}
 	spin_unlock_irqrestore(&q->dev->lock, flags);
 	wdfio_queue_run(q);
 }
 EXPORT_SYMBOL_GPL(WdfIoQueueStart);
+
+/**
+ * WdfIoQueueReadyNotify() - (un)register a manual queue's ready callback
+ * @Queue: a queue with WdfIoQueueDispatchManual
+ * @QueueReady: called each time the queue goes from empty to not empty,
+ *	and when it is started (or the callback registered) with requests
+ *	queued, never while it is stopped; NULL to unregister
+ * @Context: its context
+ *
+ * The callback usually retrieves requests in a loop with
+ * WdfIoQueueRetrieveNextRequest. It may run before this call returns.
+ *
+ * Context: Any context.
+ * Return: STATUS_SUCCESS; STATUS_INVALID_PARAMETER for a bad handle;
+ * STATUS_INVALID_DEVICE_REQUEST for a queue that is not manual, a callback
+ * already registered, or unregistering while the queue is not stopped
+ * (KMDF wants it stopped first).
+ */
+NTSTATUS WdfIoQueueReadyNotify(WDFQUEUE Queue,
+			       PFN_WDF_IO_QUEUE_STATE QueueReady,
+			       WDFCONTEXT Context)
+{
+	struct wdfio_queue *q = wdfio_queue_checked(Queue);
+	NTSTATUS status = STATUS_SUCCESS;
+	unsigned long flags;
+
+	if (!q)
+		return STATUS_INVALID_PARAMETER;
+	if (q->cfg.DispatchType != WdfIoQueueDispatchManual) {
+		wdfio_misuse("queue %p is not a manual queue", q);
+		return STATUS_INVALID_DEVICE_REQUEST;
+	}
+	spin_lock_irqsave(&q->dev->lock, flags);
+	if (QueueReady && q->ready_cb) {
+		status = STATUS_INVALID_DEVICE_REQUEST;
+	} else if (!QueueReady && q->dispatching) {
+		status = STATUS_INVALID_DEVICE_REQUEST;
+	} else {
+		q->ready_cb = QueueReady;
+		q->ready_ctx = QueueReady ? Context : NULL;
+		q->ready_due = QueueReady && q->nr_pending;
+	}
+	spin_unlock_irqrestore(&q->dev->lock, flags);
+	if (!NT_SUCCESS(status)) {
+		wdfio_misuse("queue %p: %s", q, QueueReady ?
+			     "a ready callback is already registered" :
+			     "unregistering the ready callback of a queue not stopped");
+		return status;
+	}
+	wdfio_queue_run(q);
+	return STATUS_SUCCESS;
+}
+EXPORT_SYMBOL_GPL(WdfIoQueueReadyNotify);
 
 /*
  * Stop dispatching (and with @cancel, cancel what is queued and what the

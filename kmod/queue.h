@@ -183,6 +183,11 @@ struct wdfio_fileobj {
  * @purge_ctx: (L) its context
  * @power_purge: (L) the queue is being deleted: requeued requests are
  *	cancelled
+ * @ready_cb: (L) WdfIoQueueReadyNotify's callback (manual queues), or NULL
+ * @ready_ctx: (L) its context
+ * @ready_due: (L) the queue went from empty to not empty (or was started,
+ *	or the callback registered, with requests queued): @ready_cb runs
+ *	from the dispatch loop once the queue dispatches
  * @dispatch_work: presents requests from process context (@passive)
  * @idle_wq: woken when @nr_owned or @nr_pending drops to zero
  */
@@ -205,6 +210,9 @@ struct wdfio_queue {
 	PFN_WDF_IO_QUEUE_STATE purge_cb;
 	WDFCONTEXT purge_ctx;
 	bool power_purge;
+	PFN_WDF_IO_QUEUE_STATE ready_cb;
+	WDFCONTEXT ready_ctx;
+	bool ready_due;
 	struct work_struct dispatch_work;
 	wait_queue_head_t idle_wq;
 };

@@ -582,3 +582,129 @@ out_free:
 	kfree(k);
 	return 0;
 }
+
+/* ---- WdfIoQueueReadyNotify ----------------------------------------------- */
+
+static atomic_t wt_rn_calls;
+static atomic_t wt_rn_done;
+
+static EVT_WDF_IO_QUEUE_STATE wt_rn_ready;
+
+/* Like a driver: retrieve and complete whatever arrived. */
+static void wt_rn_ready(WDFQUEUE Queue, WDFCONTEXT Context)
+{
+	WDFREQUEST r;
+
+	atomic_inc(&wt_rn_calls);
+	while (NT_SUCCESS(WdfIoQueueRetrieveNextRequest(Queue, &r))) {
+		WdfRequestCompleteWithInformation(r, STATUS_SUCCESS, 0);
+		atomic_inc(&wt_rn_done);
+	}
+}
+
+/* Start a read of the device's node on a work item. */
+static void wt_rn_read(struct wt_kread *k)
+{
+	init_completion(&k->done);
+	INIT_WORK(&k->work, wt_kread_fn);
+	schedule_work(&k->work);
+}
+
+static bool wt_rn_read_ended(struct wt *t, struct wt_kread *k)
+{
+	if (!T_TRUE(t, wait_for_completion_timeout(&k->done,
+						   WT_TIMEOUT_S * HZ),
+		    "the read ended")) {
+		t->wedged = true;
+		return false;
+	}
+	return T_EQ(t, 0, k->ret);
+}
+
+int wt_queue_ready_notify(struct wt *t)
+{
+	WDF_IO_QUEUE_CONFIG qc;
+	WDFDRIVER driver = NULL;
+	struct wt_kread *k;
+	WDFDEVICE device;
+	WDFQUEUE q, par;
+
+	k = kzalloc(sizeof(*k), GFP_KERNEL);
+	if (!T_TRUE(t, k, "kzalloc"))
+		return 0;
+	atomic_set(&wt_rn_calls, 0);
+	atomic_set(&wt_rn_done, 0);
+	if (!wt_q_setup(t, &driver, &device, L"\\Device\\wdfio_qrn"))
+		goto out_driver;
+	WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE(&qc, WdfIoQueueDispatchManual);
+	if (!T_STATUS(t, STATUS_SUCCESS, WdfIoQueueCreate(device, &qc, NULL,
+							  &q)))
+		goto out_driver;
+	WDF_IO_QUEUE_CONFIG_INIT(&qc, WdfIoQueueDispatchParallel);
+	qc.EvtIoDefault = wt_q_default;
+	if (!T_STATUS(t, STATUS_SUCCESS, WdfIoQueueCreate(device, &qc, NULL,
+							  &par)))
+		goto out_driver;
+	WdfControlFinishInitializing(device);
+
+	wt_set_where(t, "misuse");
+	wt_quiet_verifier(t);
+	T_STATUS(t, STATUS_INVALID_DEVICE_REQUEST,
+		 WdfIoQueueReadyNotify(par, wt_rn_ready, NULL));
+	wt_set_where(t, "register on an empty queue");
+	T_STATUS(t, STATUS_SUCCESS, WdfIoQueueReadyNotify(q, wt_rn_ready, NULL));
+	T_EQ(t, 0, atomic_read(&wt_rn_calls));
+	T_STATUS(t, STATUS_INVALID_DEVICE_REQUEST,
+		 WdfIoQueueReadyNotify(q, wt_rn_ready, NULL));
+	T_STATUS(t, STATUS_INVALID_DEVICE_REQUEST,
+		 WdfIoQueueReadyNotify(q, NULL, NULL));
+
+	k->filp = filp_open("/dev/wdfio_qrn", O_RDWR, 0);
+	if (!T_TRUE(t, !IS_ERR(k->filp), "open /dev/wdfio_qrn: %ld",
+		    PTR_ERR(k->filp)))
+		goto out_driver;
+
+	wt_set_where(t, "a read arrives in the empty queue");
+	wt_rn_read(k);
+	if (!wt_rn_read_ended(t, k))
+		return 0;
+	T_EQ(t, 1, atomic_read(&wt_rn_calls));
+	T_EQ(t, 1, atomic_read(&wt_rn_done));
+
+	wt_set_where(t, "a read queued while the queue is stopped");
+	WdfIoQueueStopSynchronously(q);
+	wt_rn_read(k);
+	if (!wt_q_wait_state(t, q, 1, 0)) {
+		WdfIoQueuePurgeSynchronously(q);
+		wait_for_completion(&k->done);
+		goto out_file;
+	}
+	T_EQ(t, 1, atomic_read(&wt_rn_calls));
+	wt_set_where(t, "WdfIoQueueStart with the read queued");
+	WdfIoQueueStart(q);
+	if (!wt_rn_read_ended(t, k))
+		return 0;
+	T_EQ(t, 2, atomic_read(&wt_rn_calls));
+	T_EQ(t, 2, atomic_read(&wt_rn_done));
+
+	wt_set_where(t, "unregister once stopped; a read then waits");
+	WdfIoQueueStopSynchronously(q);
+	T_STATUS(t, STATUS_SUCCESS, WdfIoQueueReadyNotify(q, NULL, NULL));
+	WdfIoQueueStart(q);
+	wt_rn_read(k);
+	if (wt_q_wait_state(t, q, 1, 0))
+		T_EQ(t, 2, atomic_read(&wt_rn_calls));
+	wt_set_where(t, "register with a request queued: called at once");
+	T_STATUS(t, STATUS_SUCCESS, WdfIoQueueReadyNotify(q, wt_rn_ready, NULL));
+	if (!wt_rn_read_ended(t, k))
+		return 0;
+	T_EQ(t, 3, atomic_read(&wt_rn_calls));
+	T_EQ(t, 3, atomic_read(&wt_rn_done));
+out_file:
+	filp_close(k->filp, NULL);
+out_driver:
+	if (driver)
+		WdfObjectDelete(driver);
+	kfree(k);
+	return 0;
+}

@@ -278,6 +278,8 @@ struct wdfio_test_run {
 	  "Stop, StopSynchronously, StopAndPurge of a purged queue keep it closed") \
 	X(queue_sync_pending, 120,					\
 	  "Stop/PurgeSynchronously with a callback pending return; it runs later") \
+	X(queue_ready_notify, 120,					\
+	  "WdfIoQueueReadyNotify: empty to not empty, on Start, at registration") \
 	X(storm, 1200,							\
 	  "100000 sends on 2 CPUs with random timeouts and cancels: exactly-once, statuses, data") \
 	X(storm_stop_start, 900,					\
