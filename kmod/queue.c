@@ -351,8 +351,11 @@ static void wdfio_qreq_end(struct wdfio_request *req, NTSTATUS status,
 
 	/*
 	 * Children (the buffers' WDFMEMORY) and cleanup callbacks go first:
-	 * they may still look at the buffers, the bounce copy included.
+	 * they may still look at the buffers, the bounce copy included. Our
+	 * own reference keeps @qr (and the copy) until we are done with it:
+	 * a front-end whose caller left (killed) holds none any more.
 	 */
+	wdfio_object_get(&req->obj);
 	wdfio_object_delete(&req->obj);
 	/* A bio's data went through a copy: bring a read's back. */
 	if (qr->bounce && NT_SUCCESS(status) &&
@@ -360,6 +363,7 @@ static void wdfio_qreq_end(struct wdfio_request *req, NTSTATUS status,
 		wdfio_bounce_to_bio(qr->bio, qr->bounce,
 				    min_t(size_t, info, qr->out_len));
 	/* The copy itself goes with the request (wdfio_qreq_release()). */
+	wdfio_object_put(&req->obj);
 	fe->complete(fe_ctx, status, info);
 	wdfio_queue_run(q);
 
