@@ -297,9 +297,9 @@ struct wdfio_test_run {
 	X(usb_babble, 120,						\
 	  "a 100-byte read of a 500-byte packet: babble; the pipe recovers") \
 	X(usb_read_timeout, 120,					\
-	  "read on an empty IN pipe with a timeout: STATUS_IO_TIMEOUT, async and sync") \
+	  "empty IN pipe with a timeout: STATUS_IO_TIMEOUT, async, sync and parked") \
 	X(usb_cancel, 120,						\
-	  "cancel of a read in flight; AbortSynchronously cancels the pipe's reads") \
+	  "cancel in flight and parked; Abort ends though a routine resends") \
 	X(usb_stall_reset, 120,						\
 	  "SourceSink stall: STATUS_UNSUCCESSFUL + STALL_PID; ResetSynchronously recovers") \
 	X(usb_pipe_states, 120,						\
@@ -307,7 +307,7 @@ struct wdfio_test_run {
 	X(usb_reader_order, 600,					\
 	  "continuous reader: 400 transfers under load, every byte in order, stop/start") \
 	X(usb_reader_failed, 120,					\
-	  "a failing reader calls EvtUsbTargetPipeReadersFailed; TRUE resets and restarts") \
+	  "ReadersFailed: TRUE restarts; no missed cancel; Stop waits for it") \
 	X(usb_select_setting, 120,					\
 	  "SelectConfig with setting pairs; SelectSetting by index and by descriptor") \
 	X(usb_reset_port, 120,						\
