@@ -158,7 +158,7 @@ WDF_IO_QUEUE_STATE WdfIoQueueGetState(WDFQUEUE Queue, PULONG QueueRequests,
 				      PULONG DriverRequests);
 WDFDEVICE WdfIoQueueGetDevice(WDFQUEUE Queue);
 
-/* Start, stop, purge */
+/* Start, stop, purge, drain */
 void WdfIoQueueStart(WDFQUEUE Queue);
 void WdfIoQueueStop(WDFQUEUE Queue, PFN_WDF_IO_QUEUE_STATE StopComplete, WDFCONTEXT Context);
 void WdfIoQueueStopSynchronously(WDFQUEUE Queue);
@@ -168,6 +168,9 @@ void WdfIoQueuePurgeSynchronously(WDFQUEUE Queue);
 void WdfIoQueueStopAndPurge(WDFQUEUE Queue, PFN_WDF_IO_QUEUE_STATE StopAndPurgeComplete,
 			    WDFCONTEXT Context);
 void WdfIoQueueStopAndPurgeSynchronously(WDFQUEUE Queue);
+void WdfIoQueueDrain(WDFQUEUE Queue, PFN_WDF_IO_QUEUE_STATE DrainComplete,
+		     WDFCONTEXT Context);
+void WdfIoQueueDrainSynchronously(WDFQUEUE Queue);
 
 /* Manual dispatch */
 NTSTATUS WdfIoQueueRetrieveNextRequest(WDFQUEUE Queue, WDFREQUEST *OutRequest);

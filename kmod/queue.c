@@ -525,6 +525,7 @@ static bool wdfio_queue_direct_ok(struct wdfio_queue *q);
  * (a zero-length read/write the queue does not present, 0 bytes),
  * STATUS_INVALID_DEVICE_REQUEST (no queue or callback for the type),
  * STATUS_CANCELLED (the queue does not accept requests: stopped by a purge),
+ * STATUS_INVALID_DEVICE_STATE (the same, stopped by a drain: KMDF's status),
  * STATUS_DELETE_PENDING (the device is being deleted),
  * STATUS_INSUFFICIENT_RESOURCES.
  */
@@ -597,7 +598,8 @@ NTSTATUS wdfio_device_submit(struct wdfio_device *dev,
 	else if (!q || !wdfio_queue_handles(q, d->type))
 		status = STATUS_INVALID_DEVICE_REQUEST;
 	else if (!q->accept)
-		status = STATUS_CANCELLED;
+		status = q->drained ? STATUS_INVALID_DEVICE_STATE :
+				      STATUS_CANCELLED;
 	else if ((d->type == WdfRequestTypeRead ||
 		  d->type == WdfRequestTypeWrite) && !d->length &&
 		 !q->cfg.AllowZeroLengthRequests)
@@ -1062,8 +1064,14 @@ static bool wdfio_queue_idle(struct wdfio_queue *q, bool cancel,
 	return true;
 }
 
-/* Purge; false (nothing done, misuse logged) if a purge callback is pending */
-static bool wdfio_queue_purge(struct wdfio_queue *q,
+/*
+ * Purge (@cancel) or drain: stop accepting; a purge also cancels what is
+ * queued and what the driver marked cancelable, a drain lets it all be
+ * presented and completed (KMDF's QueuePurge(FALSE, FALSE)). @cb runs once
+ * nothing is queued or owned; the two share it, as in KMDF. False (nothing
+ * done, misuse logged) if such a callback is pending.
+ */
+static bool wdfio_queue_purge(struct wdfio_queue *q, bool cancel,
 			      PFN_WDF_IO_QUEUE_STATE cb, WDFCONTEXT ctx)
 {
 	unsigned long flags;
@@ -1071,16 +1079,19 @@ static bool wdfio_queue_purge(struct wdfio_queue *q,
 	spin_lock_irqsave(&q->dev->lock, flags);
 	if (cb && q->purge_cb) {
 		spin_unlock_irqrestore(&q->dev->lock, flags);
-		wdfio_misuse("queue %p: a purge callback is already pending", q);
+		wdfio_misuse("queue %p: a purge or drain callback is already pending",
+			     q);
 		return false;
 	}
 	q->accept = false;
+	q->drained = !cancel;
 	if (cb) {
 		q->purge_cb = cb;
 		q->purge_ctx = ctx;
 	}
 	spin_unlock_irqrestore(&q->dev->lock, flags);
-	wdfio_queue_cancel_all(q, true);
+	if (cancel)
+		wdfio_queue_cancel_all(q, true);
 	wdfio_queue_run(q);
 	return true;
 }
@@ -1094,6 +1105,7 @@ enum wdfio_queue_sync_op {
 	WDFIO_QSYNC_STOP,
 	WDFIO_QSYNC_STOP_PURGE,
 	WDFIO_QSYNC_PURGE,
+	WDFIO_QSYNC_DRAIN,
 };
 
 /*
@@ -1113,8 +1125,9 @@ static void wdfio_queue_sync(WDFQUEUE Queue, enum wdfio_queue_sync_op op)
 		wdfio_misuse("called from atomic context");
 		return;
 	}
-	if (op == WDFIO_QSYNC_PURGE)
-		started = wdfio_queue_purge(q, wdfio_queue_sync_done, &done);
+	if (op == WDFIO_QSYNC_PURGE || op == WDFIO_QSYNC_DRAIN)
+		started = wdfio_queue_purge(q, op == WDFIO_QSYNC_PURGE,
+					    wdfio_queue_sync_done, &done);
 	else
 		started = wdfio_queue_idle(q, op == WDFIO_QSYNC_STOP_PURGE,
 					   wdfio_queue_sync_done, &done);
@@ -1224,7 +1237,7 @@ void WdfIoQueuePurge(WDFQUEUE Queue, PFN_WDF_IO_QUEUE_STATE PurgeComplete,
 	struct wdfio_queue *q = wdfio_queue_checked(Queue);
 
 	if (q)
-		wdfio_queue_purge(q, PurgeComplete, Context);
+		wdfio_queue_purge(q, true, PurgeComplete, Context);
 }
 EXPORT_SYMBOL_GPL(WdfIoQueuePurge);
 
@@ -1240,6 +1253,53 @@ void WdfIoQueuePurgeSynchronously(WDFQUEUE Queue)
 	wdfio_queue_sync(Queue, WDFIO_QSYNC_PURGE);
 }
 EXPORT_SYMBOL_GPL(WdfIoQueuePurgeSynchronously);
+
+/**
+ * WdfIoQueueDrain() - stop accepting requests, and let the queued ones run
+ * @Queue: the queue
+ * @DrainComplete: called once nothing is queued and the driver owns no
+ *	request of the queue, or NULL
+ * @Context: its context
+ *
+ * New requests complete with STATUS_INVALID_DEVICE_STATE
+ * (WdfRequestForwardToIoQueue fails with STATUS_WDF_BUSY) until
+ * WdfIoQueueStart. Unlike a purge, nothing is cancelled: the queued
+ * requests are still presented (or retrieved) and the driver completes
+ * them and the ones it owns as usual. KMDF drains with its purge
+ * machinery: DrainComplete and PurgeComplete share one slot, so only one
+ * of them may be pending (a second is a driver bug, logged and ignored).
+ *
+ * Context: Any context.
+ * Return: Nothing.
+ */
+void WdfIoQueueDrain(WDFQUEUE Queue, PFN_WDF_IO_QUEUE_STATE DrainComplete,
+		     WDFCONTEXT Context)
+{
+	struct wdfio_queue *q = wdfio_queue_checked(Queue);
+
+	if (q)
+		wdfio_queue_purge(q, false, DrainComplete, Context);
+}
+EXPORT_SYMBOL_GPL(WdfIoQueueDrain);
+
+/**
+ * WdfIoQueueDrainSynchronously() - drain, then wait
+ * @Queue: the queue
+ *
+ * Returns once nothing is queued and the driver owns no request of the
+ * queue (it must complete them elsewhere: not from a callback of this
+ * queue that owns one). With a WdfIoQueueDrain or WdfIoQueuePurge callback
+ * still pending it does nothing (misuse, logged) and returns at once, as
+ * KMDF fails it.
+ *
+ * Context: Process context.
+ * Return: Nothing.
+ */
+void WdfIoQueueDrainSynchronously(WDFQUEUE Queue)
+{
+	wdfio_queue_sync(Queue, WDFIO_QSYNC_DRAIN);
+}
+EXPORT_SYMBOL_GPL(WdfIoQueueDrainSynchronously);
 
 /**
  * WdfIoQueueRetrieveNextRequest() - take the next request of a queue

@@ -197,6 +197,7 @@ static EVT_WDF_IO_QUEUE_IO_CANCELED_ON_QUEUE QtEvtCanceledOnQueue;
 static EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL QtEvtIoDeviceControl;
 static EVT_WDF_IO_QUEUE_STATE QtStopDone;
 static EVT_WDF_IO_QUEUE_STATE QtPurgeDone;
+static EVT_WDF_IO_QUEUE_STATE QtDrainDone;
 
 static void QtEvtIoRead(WDFQUEUE Queue, WDFREQUEST Request, size_t Length)
 {
@@ -236,6 +237,16 @@ static void QtPurgeDone(WDFQUEUE Queue, WDFCONTEXT Context)
 
 	spin_lock_irqsave(&d->Lock, flags);
 	d->Stats.purge_done++;
+	spin_unlock_irqrestore(&d->Lock, flags);
+}
+
+static void QtDrainDone(WDFQUEUE Queue, WDFCONTEXT Context)
+{
+	PQT_DEVICE d = Context;
+	unsigned long flags;
+
+	spin_lock_irqsave(&d->Lock, flags);
+	d->Stats.drain_done++;
 	spin_unlock_irqrestore(&d->Lock, flags);
 }
 
@@ -353,6 +364,12 @@ static void QtEvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request,
 	case WDFIO_QT_STOP_PURGE:
 		WdfIoQueueStopAndPurge(d->RwQueue, QtStopDone, d);
 		break;
+	case WDFIO_QT_DRAIN:
+		WdfIoQueueDrain(d->RwQueue, QtDrainDone, d);
+		break;
+	case WDFIO_QT_DRAIN_SYNC:
+		WdfIoQueueDrainSynchronously(d->RwQueue);
+		break;
 	case WDFIO_QT_SET_HOLD:
 		status = WdfRequestRetrieveInputBuffer(Request, sizeof(u32),
 						       &buf, NULL);
@@ -386,6 +403,7 @@ static void QtEvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request,
 			spin_lock_irqsave(&d->Lock, flags);
 			memcpy(&st, &d->Stats, offsetof(typeof(st), queued));
 			st.held = d->NumHeld;
+			st.drain_done = d->Stats.drain_done;
 			spin_unlock_irqrestore(&d->Lock, flags);
 			st.queued = queued;
 			st.owned = owned;

@@ -49,6 +49,8 @@
 #define WDFIO_QT_STOP_SYNC	WDFIO_QT_CODE(0x813, 0, 0)
 #define WDFIO_QT_PURGE_SYNC	WDFIO_QT_CODE(0x814, 0, 0)
 #define WDFIO_QT_STOP_PURGE	WDFIO_QT_CODE(0x815, 0, 0)
+#define WDFIO_QT_DRAIN		WDFIO_QT_CODE(0x816, 0, 0)
+#define WDFIO_QT_DRAIN_SYNC	WDFIO_QT_CODE(0x817, 0, 0)
 /* in: __u32: 1 = hold reads/writes (cancelable) instead of serving them */
 #define WDFIO_QT_SET_HOLD	WDFIO_QT_CODE(0x820, 0, 0)
 /* serve every held request (and PEND ones); Information = count */
@@ -73,6 +75,7 @@
  * @queued: WdfIoQueueGetState QueueRequests
  * @owned: WdfIoQueueGetState DriverRequests
  * @state: WdfIoQueueGetState flags
+ * @drain_done: DrainComplete callbacks
  */
 struct wdfio_qt_stats {
 	__u32 presented;
@@ -85,6 +88,7 @@ struct wdfio_qt_stats {
 	__u32 queued;
 	__u32 owned;
 	__u32 state;
+	__u32 drain_done;
 };
 
 #endif /* _UAPI_WDFIO_QTEST_H */

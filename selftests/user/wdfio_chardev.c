@@ -743,6 +743,116 @@ TEST(queue_purge_sync)
 	close(fd);
 }
 
+/*
+ * Drain: the queue stops accepting (new reads fail, STATUS_INVALID_DEVICE_
+ * STATE -> EIO, without reaching the driver) but nothing is cancelled: the
+ * owned read and the queued one both end with their data, and
+ * DrainComplete runs only after the last. A DrainSynchronously while that
+ * callback is pending returns at once (KMDF fails it). Start reopens.
+ */
+TEST(queue_drain)
+{
+	static unsigned char ref[WDFIO_QT_STORE];
+	struct wdfio_qt_stats st;
+	struct caller a, b;
+	unsigned char buf[16];
+	int fd = qt_open(WDFIO_QT_SEQ);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, fill_store(fd, 5));
+	pattern(ref, sizeof(ref), 5);
+	ASSERT_EQ(0, dc(fd, WDFIO_QT_RESET, NULL, 0, NULL, 0, NULL));
+	ASSERT_EQ(0, qt_hold(fd, 1));
+	ASSERT_EQ(0, caller_start(&a, fd, 0, 100, 16));
+	ASSERT_TRUE(WAIT_STATS(fd, st, st.held == 1));
+	ASSERT_EQ(0, caller_start(&b, fd, 0, 200, 16));
+	ASSERT_TRUE(WAIT_STATS(fd, st, st.queued == 1));
+	ASSERT_EQ(0, dc(fd, WDFIO_QT_DRAIN, NULL, 0, NULL, 0, NULL));
+	st = qt_stats(fd);
+	EXPECT_EQ(0U, st.drain_done);
+	EXPECT_EQ(0U, st.state & 0x01);		/* not accepting */
+	EXPECT_EQ(0x02U, st.state & 0x02);	/* still dispatching */
+	EXPECT_EQ(1U, st.queued);
+	EXPECT_EQ(1U, st.held);
+	/* a new read is refused, never presented */
+	EXPECT_EQ(-1, pread(fd, buf, sizeof(buf), 0));
+	EXPECT_EQ(EIO, errno);
+	/* the drain callback is pending: DrainSynchronously returns at once */
+	EXPECT_EQ(0, dc(fd, WDFIO_QT_DRAIN_SYNC, NULL, 0, NULL, 0, NULL));
+	st = qt_stats(fd);
+	EXPECT_EQ(1U, st.held);
+	EXPECT_EQ(1U, st.queued);
+	EXPECT_EQ(0U, st.drain_done);
+	EXPECT_EQ(1U, st.presented);
+	/* the owned read ends with its data; the queued one is presented */
+	EXPECT_EQ(1U, qt_release(fd));
+	ASSERT_EQ(0, caller_join(&a));
+	EXPECT_EQ(16, a.ret);
+	EXPECT_EQ(0, memcmp(ref + 100, a.buf, 16));
+	ASSERT_TRUE(WAIT_STATS(fd, st, st.held == 1));
+	EXPECT_EQ(0U, st.drain_done);
+	EXPECT_EQ(0U, st.queued);
+	ASSERT_EQ(0, qt_hold(fd, 0));
+	EXPECT_EQ(1U, qt_release(fd));
+	ASSERT_EQ(0, caller_join(&b));
+	EXPECT_EQ(16, b.ret);
+	EXPECT_EQ(0, memcmp(ref + 200, b.buf, 16));
+	st = qt_stats(fd);
+	EXPECT_EQ(1U, st.drain_done);
+	EXPECT_EQ(0U, st.purge_done);
+	EXPECT_EQ(0U, st.canceled_on_queue);
+	EXPECT_EQ(0U, st.cancel_routine);
+	EXPECT_EQ(2U, st.presented);
+	EXPECT_EQ(0U, st.owned);
+	/* still closed until Start */
+	EXPECT_EQ(-1, pread(fd, buf, sizeof(buf), 0));
+	EXPECT_EQ(EIO, errno);
+	ASSERT_EQ(0, dc(fd, WDFIO_QT_START, NULL, 0, NULL, 0, NULL));
+	EXPECT_EQ((ssize_t)sizeof(buf), pread(fd, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, memcmp(ref, buf, sizeof(buf)));
+	close(fd);
+}
+
+/* DrainSynchronously returns once the driver completed what it owns. */
+TEST(queue_drain_sync)
+{
+	static unsigned char ref[WDFIO_QT_STORE];
+	struct wdfio_qt_stats st;
+	struct caller a;
+	unsigned char buf[16];
+	int fd = qt_open(WDFIO_QT_PAR), fd2 = qt_open(WDFIO_QT_PAR);
+
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, fill_store(fd, 6));
+	pattern(ref, sizeof(ref), 6);
+	ASSERT_EQ(0, qt_hold(fd, 1));
+	ASSERT_EQ(0, caller_start(&a, fd, 0, 64, 16));
+	ASSERT_TRUE(WAIT_STATS(fd, st, st.held == 1));
+	ASSERT_EQ(0, qt_hold(fd, 0));
+	/* release from another process while DRAIN_SYNC waits */
+	if (fork() == 0) {
+		usleep(200000);
+		_exit(qt_release(fd2) == 1 ? 0 : 1);
+	}
+	EXPECT_EQ(0, dc(fd, WDFIO_QT_DRAIN_SYNC, NULL, 0, NULL, 0, NULL));
+	st = qt_stats(fd);
+	EXPECT_EQ(0U, st.owned);
+	EXPECT_EQ(0U, st.held);
+	EXPECT_EQ(0U, st.state & 0x01);
+	ASSERT_EQ(0, caller_join(&a));
+	EXPECT_EQ(16, a.ret);
+	EXPECT_EQ(0, memcmp(ref + 64, a.buf, 16));
+	EXPECT_EQ(-1, pread(fd, buf, sizeof(buf), 0));
+	EXPECT_EQ(EIO, errno);
+	EXPECT_EQ(0, dc(fd, WDFIO_QT_START, NULL, 0, NULL, 0, NULL));
+	EXPECT_EQ((ssize_t)sizeof(buf), pread(fd, buf, sizeof(buf), 0));
+	while (wait(NULL) > 0)
+		;
+	close(fd2);
+	close(fd);
+}
+
 /* ---- concurrency ------------------------------------------------------ */
 
 struct echo_arg {
