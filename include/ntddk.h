@@ -541,6 +541,11 @@ typedef struct _MDL MDL, *PMDL;
 typedef struct _DRIVER_OBJECT DRIVER_OBJECT, *PDRIVER_OBJECT;
 typedef struct _IO_SECURITY_CONTEXT IO_SECURITY_CONTEXT, *PIO_SECURITY_CONTEXT;
 
+/* FILE_OBJECT Flags (WdfFileObjectGetFlags reports those wdfio can map) */
+#define FO_SYNCHRONOUS_IO		0x00000002
+#define FO_NO_INTERMEDIATE_BUFFERING	0x00000008
+#define FO_WRITE_THROUGH		0x00000010
+
 /* A member aligned as a pointer is (x64), in the WDK's I/O parameter structures */
 #define POINTER_ALIGNMENT	__aligned(8)
 

@@ -88,6 +88,8 @@ void WdfDeviceInitSetFileObjectConfig(PWDFDEVICE_INIT DeviceInit,
 
 /* wdffileobject.h */
 WDFDEVICE WdfFileObjectGetDevice(WDFFILEOBJECT FileObject);
+PUNICODE_STRING WdfFileObjectGetFileName(WDFFILEOBJECT FileObject);
+ULONG WdfFileObjectGetFlags(WDFFILEOBJECT FileObject);
 
 /*
  * Every read, write and IOCTL request of the device, on the caller's thread

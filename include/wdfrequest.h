@@ -292,6 +292,36 @@ NTSTATUS WdfRequestUnmarkCancelable(WDFREQUEST Request);
 BOOLEAN WdfRequestIsCanceled(WDFREQUEST Request);
 void WdfRequestStopAcknowledge(WDFREQUEST Request, BOOLEAN Requeue);
 
+/*
+ * Forwarding to the parent device's queue (a PDO's request to its bus
+ * FDO): wdfio has no PDOs, so WdfRequestForwardToParentDeviceIoQueue
+ * always fails with STATUS_INVALID_DEVICE_REQUEST, as KMDF does for a
+ * device without a parent.
+ */
+typedef enum _WDF_REQUEST_FORWARD_OPTIONS_FLAGS {
+	WDF_REQUEST_FORWARD_OPTION_SEND_AND_FORGET = 0x00000001,
+} WDF_REQUEST_FORWARD_OPTIONS_FLAGS;
+
+typedef struct _WDF_REQUEST_FORWARD_OPTIONS {
+	ULONG Size;
+	ULONG Flags;	/* WDF_REQUEST_FORWARD_OPTIONS_FLAGS */
+} WDF_REQUEST_FORWARD_OPTIONS, *PWDF_REQUEST_FORWARD_OPTIONS;
+
+static inline void WDF_REQUEST_FORWARD_OPTIONS_INIT(PWDF_REQUEST_FORWARD_OPTIONS ForwardOptions)
+{
+	RtlZeroMemory(ForwardOptions, sizeof(WDF_REQUEST_FORWARD_OPTIONS));
+	ForwardOptions->Size = WDF_STRUCTURE_SIZE(WDF_REQUEST_FORWARD_OPTIONS);
+	ForwardOptions->Flags |= WDF_REQUEST_FORWARD_OPTION_SEND_AND_FORGET;
+}
+
+NTSTATUS WdfRequestForwardToParentDeviceIoQueue(WDFREQUEST Request,
+						WDFQUEUE ParentDeviceQueue,
+						PWDF_REQUEST_FORWARD_OPTIONS ForwardOptions);
+
+/* No MDLs on Linux: these always fail with STATUS_NOT_SUPPORTED, *Mdl NULL */
+NTSTATUS WdfRequestRetrieveInputWdmMdl(WDFREQUEST Request, PMDL *Mdl);
+NTSTATUS WdfRequestRetrieveOutputWdmMdl(WDFREQUEST Request, PMDL *Mdl);
+
 /* Forwarding a presented request to an I/O target */
 void WdfRequestFormatRequestUsingCurrentType(WDFREQUEST Request);
 
@@ -299,6 +329,16 @@ void WdfRequestFormatRequestUsingCurrentType(WDFREQUEST Request);
 NTSTATUS WdfRequestRetrieveUnsafeUserInputBuffer(WDFREQUEST Request,
 						 size_t MinimumRequiredLength,
 						 PVOID *InputBuffer, size_t *Length);
+NTSTATUS WdfRequestRetrieveUnsafeUserOutputBuffer(WDFREQUEST Request,
+						  size_t MinimumRequiredLength,
+						  PVOID *OutputBuffer, size_t *Length);
+/* ... and as memory objects usable anywhere until the request completes */
+NTSTATUS WdfRequestProbeAndLockUserBufferForRead(WDFREQUEST Request,
+						 PVOID Buffer, size_t Length,
+						 WDFMEMORY *MemoryObject);
+NTSTATUS WdfRequestProbeAndLockUserBufferForWrite(WDFREQUEST Request,
+						  PVOID Buffer, size_t Length,
+						  WDFMEMORY *MemoryObject);
 
 /* The file object of a presented request (NULL if it has none) */
 WDFFILEOBJECT WdfRequestGetFileObject(WDFREQUEST Request);

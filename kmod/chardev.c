@@ -43,16 +43,6 @@ struct wdfio_chardev {
 	struct wdfio_device *dev;
 };
 
-/* The caller's pages, pinned and mapped into the kernel. */
-struct wdfio_pin {
-	struct page **pages;
-	unsigned int nr;
-	void *vaddr;
-	bool write;
-};
-
-static void wdfio_unpin_user(struct wdfio_pin *p);
-
 /*
  * What the caller sleeps on. Two references: the caller's and the
  * completion's. A caller killed while the driver still has the request
@@ -239,61 +229,6 @@ static int wdfio_cdev_errno(NTSTATUS status, bool interrupted)
 	return wdfio_errno_from_ntstatus(status);
 }
 
-static int wdfio_pin_user(struct wdfio_pin *p, unsigned long uaddr,
-			  size_t len, bool write, void **kaddr)
-{
-	unsigned long first = uaddr >> PAGE_SHIFT;
-	unsigned long last;
-	int got;
-
-	memset(p, 0, sizeof(*p));
-	*kaddr = NULL;
-	if (!len)
-		return 0;
-	if (uaddr + len < uaddr || !access_ok((void __user *)uaddr, len))
-		return -EFAULT;
-	last = (uaddr + len - 1) >> PAGE_SHIFT;
-	p->nr = last - first + 1;
-	p->write = write;
-	p->pages = kvmalloc_array(p->nr, sizeof(*p->pages), GFP_KERNEL);
-	if (!p->pages)
-		return -ENOMEM;
-	got = pin_user_pages_fast(uaddr & PAGE_MASK, p->nr,
-				  write ? FOLL_WRITE : 0, p->pages);
-	if (got != p->nr) {
-		if (got > 0)
-			unpin_user_pages(p->pages, got);
-		kvfree(p->pages);
-		p->pages = NULL;
-		return got < 0 && got != -EFAULT ? got : -EFAULT;
-	}
-	p->vaddr = vmap(p->pages, p->nr, VM_MAP,
-			write ? PAGE_KERNEL : PAGE_KERNEL_RO);
-	if (!p->vaddr) {
-		unpin_user_pages(p->pages, p->nr);
-		kvfree(p->pages);
-		p->pages = NULL;
-		return -ENOMEM;
-	}
-	*kaddr = p->vaddr + offset_in_page(uaddr);
-	return 0;
-}
-
-static void wdfio_unpin_user(struct wdfio_pin *p)
-{
-	if (!p->pages)
-		return;
-	if (p->write)
-		invalidate_kernel_vmap_range(p->vaddr, p->nr * PAGE_SIZE);
-	vunmap(p->vaddr);
-	if (p->write)
-		unpin_user_pages_dirty_lock(p->pages, p->nr, true);
-	else
-		unpin_user_pages(p->pages, p->nr);
-	kvfree(p->pages);
-	p->pages = NULL;
-}
-
 /* An open file's private_data is its file object (fileobject.c). */
 static struct wdfio_fileobj *wdfio_cdev_file(struct file *file)
 {
@@ -445,6 +380,7 @@ static long wdfio_cdev_ioctl(struct file *file, unsigned int cmd,
 		/* The driver sees the user pointer only; wdfio never uses it. */
 		d.neither = true;
 		d.type3_in = (void *)(uintptr_t)io.in;
+		d.user_out = (void *)(uintptr_t)io.out;
 	} else {
 		size_t sys = method == METHOD_BUFFERED ?
 			     max(io.in_len, io.out_len) : io.in_len;
@@ -512,7 +448,8 @@ static int wdfio_cdev_open_file(struct wdfio_device *dev, struct file *file)
 
 	might_sleep();
 	init_completion(&w.done);
-	status = wdfio_fileobj_open(dev, &wdfio_cdev_open_fe, &w, &fo, &req);
+	status = wdfio_fileobj_open(dev, file->f_flags, &wdfio_cdev_open_fe,
+				    &w, &fo, &req);
 	if (status == STATUS_PENDING) {
 		if (wait_for_completion_interruptible(&w.done)) {
 			interrupted = true;

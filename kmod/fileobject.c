@@ -20,6 +20,8 @@
 
 #include "queue.h"
 
+#include <linux/fcntl.h>
+
 static struct wdfio_fileobj *wdfio_fileobj_from_handle(WDFFILEOBJECT h)
 {
 	struct wdfio_object *o = wdfio_object_of_type(h, WDFIO_OBJ_FILE);
@@ -105,6 +107,57 @@ WDFDEVICE WdfFileObjectGetDevice(WDFFILEOBJECT FileObject)
 	return wdfio_device_handle(fo->dev);
 }
 EXPORT_SYMBOL_GPL(WdfFileObjectGetDevice);
+
+/**
+ * WdfFileObjectGetFileName() - the name the open gave after the device's
+ * @FileObject: a file object
+ *
+ * In Windows an open of "\\Device\\Foo\\bar" reaches the driver with
+ * FileName "\\bar", and an open of the device itself with an empty one. A
+ * Linux open of /dev/Foo carries nothing after the node's name, so the
+ * string is always empty (Length 0, Buffer NULL): a driver that serves
+ * sub-names (usbsamp's pipe names) sees only opens of the whole device.
+ * KMDF returns NULL only for a file object without a WDM file object,
+ * which wdfio's never lack.
+ *
+ * Context: Any context (KMDF: PASSIVE_LEVEL).
+ * Return: the file object's empty name, valid as long as the file object;
+ * NULL for a bad handle.
+ */
+PUNICODE_STRING WdfFileObjectGetFileName(WDFFILEOBJECT FileObject)
+{
+	struct wdfio_fileobj *fo = wdfio_fileobj_from_handle(FileObject);
+
+	if (!fo) {
+		wdfio_misuse("invalid WDFFILEOBJECT %p", FileObject);
+		return NULL;
+	}
+	return &fo->name;
+}
+EXPORT_SYMBOL_GPL(WdfFileObjectGetFileName);
+
+/**
+ * WdfFileObjectGetFlags() - the FILE_OBJECT flags of an open
+ * @FileObject: a file object
+ *
+ * FO_SYNCHRONOUS_IO always (each read, write and ioctl waits for its
+ * request); FO_NO_INTERMEDIATE_BUFFERING for O_DIRECT; FO_WRITE_THROUGH
+ * for O_DSYNC and O_SYNC. No other FO_* flag has a Linux counterpart.
+ *
+ * Context: Any context.
+ * Return: the flags; 0 for a bad handle.
+ */
+ULONG WdfFileObjectGetFlags(WDFFILEOBJECT FileObject)
+{
+	struct wdfio_fileobj *fo = wdfio_fileobj_from_handle(FileObject);
+
+	if (!fo) {
+		wdfio_misuse("invalid WDFFILEOBJECT %p", FileObject);
+		return 0;
+	}
+	return fo->flags;
+}
+EXPORT_SYMBOL_GPL(WdfFileObjectGetFlags);
 
 /**
  * WdfRequestGetFileObject() - the file object a request came through
@@ -241,9 +294,27 @@ static NTSTATUS wdfio_fileobj_create_request(struct wdfio_device *dev,
 	return wdfio_device_own_internal(dev, req, out);
 }
 
+/*
+ * The FO_* flags a Windows driver could look at, from the open's O_*
+ * flags: every call through wdfio's character front-end waits for its
+ * request (FO_SYNCHRONOUS_IO); O_DIRECT is FO_NO_INTERMEDIATE_BUFFERING,
+ * O_DSYNC (and so O_SYNC) FO_WRITE_THROUGH. Nothing else maps.
+ */
+static ULONG wdfio_fo_flags(unsigned int f_flags)
+{
+	ULONG fo = FO_SYNCHRONOUS_IO;
+
+	if (f_flags & O_DIRECT)
+		fo |= FO_NO_INTERMEDIATE_BUFFERING;
+	if (f_flags & O_DSYNC)
+		fo |= FO_WRITE_THROUGH;
+	return fo;
+}
+
 /**
  * wdfio_fileobj_open() - a file object for a new open file
  * @dev: the device being opened
+ * @f_flags: the open file's O_* flags (WdfFileObjectGetFlags)
  * @fe: how the opener learns the create request's completion
  * @fe_ctx: its context
  * @fo_out: receives the file object (NULL on failure)
@@ -260,7 +331,7 @@ static NTSTATUS wdfio_fileobj_create_request(struct wdfio_device *dev,
  * STATUS_DELETE_PENDING (device being deleted),
  * STATUS_INSUFFICIENT_RESOURCES.
  */
-NTSTATUS wdfio_fileobj_open(struct wdfio_device *dev,
+NTSTATUS wdfio_fileobj_open(struct wdfio_device *dev, unsigned int f_flags,
 			    const struct wdfio_fe_ops *fe, void *fe_ctx,
 			    struct wdfio_fileobj **fo_out,
 			    struct wdfio_request **req_out)
@@ -280,6 +351,7 @@ NTSTATUS wdfio_fileobj_open(struct wdfio_device *dev,
 		return status;
 	wdfio_object_get(&dev->obj);	/* dropped by release */
 	fo->dev = dev;
+	fo->flags = wdfio_fo_flags(f_flags);
 	if (!dev->fo.set || !create) {
 		*fo_out = fo;
 		return STATUS_SUCCESS;

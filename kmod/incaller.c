@@ -7,8 +7,10 @@
  * fileobject.c); the driver completes it or gives it to its queues with
  * WdfDeviceEnqueueRequest. For the character front-end the caller's thread
  * is the process that called read/write/ioctl, so the user pointers of a
- * METHOD_NEITHER IOCTL (WdfRequestRetrieveUnsafeUserInputBuffer) can be used
- * there with copy_from_user and friends; nowhere else.
+ * METHOD_NEITHER IOCTL (WdfRequestRetrieveUnsafeUserInputBuffer and
+ * ...OutputBuffer) can be used there with copy_from_user and friends, or
+ * turned into memory objects usable anywhere (WdfRequestProbeAndLock*,
+ * userbuf.c); nowhere else.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -214,3 +216,58 @@ NTSTATUS WdfRequestRetrieveUnsafeUserInputBuffer(WDFREQUEST Request,
 	return STATUS_SUCCESS;
 }
 EXPORT_SYMBOL_GPL(WdfRequestRetrieveUnsafeUserInputBuffer);
+
+/**
+ * WdfRequestRetrieveUnsafeUserOutputBuffer() - a METHOD_NEITHER caller's output
+ * @Request: the request EvtIoInCallerContext was called with: a
+ *	METHOD_NEITHER IOCTL
+ * @MinimumRequiredLength: the least OutputBufferLength accepted
+ * @OutputBuffer: receives the caller's user-space output pointer (KMDF's
+ *	Irp->UserBuffer): never dereference it; copy_to_user() to it here, on
+ *	the caller's thread, or lock it with
+ *	WdfRequestProbeAndLockUserBufferForWrite
+ * @Length: receives OutputBufferLength, optional
+ *
+ * KMDF also gives the user buffer of a read on a WdfDeviceIoNeither
+ * device; wdfio's character front-end buffers such reads (as
+ * WdfDeviceIoBuffered), so for them this fails as for any buffered read.
+ *
+ * Context: EvtIoInCallerContext only (the caller's process).
+ * Return: STATUS_SUCCESS; STATUS_INVALID_DEVICE_REQUEST (not in
+ * EvtIoInCallerContext, not a METHOD_NEITHER IOCTL); STATUS_BUFFER_TOO_SMALL;
+ * STATUS_INVALID_PARAMETER (NULL @OutputBuffer).
+ */
+NTSTATUS WdfRequestRetrieveUnsafeUserOutputBuffer(WDFREQUEST Request,
+						  size_t MinimumRequiredLength,
+						  PVOID *OutputBuffer,
+						  size_t *Length)
+{
+	struct wdfio_request *req = wdfio_request_from_handle(Request);
+	struct wdfio_qreq *qr;
+	size_t len;
+
+	if (OutputBuffer)
+		*OutputBuffer = NULL;
+	if (Length)
+		*Length = 0;
+	if (!req || !req->qr) {
+		wdfio_misuse("invalid or driver-created WDFREQUEST %p", Request);
+		return STATUS_INVALID_DEVICE_REQUEST;
+	}
+	qr = req->qr;
+	if (!READ_ONCE(qr->in_caller) || !qr->neither) {
+		wdfio_misuse("request %p: not METHOD_NEITHER in EvtIoInCallerContext",
+			     req);
+		return STATUS_INVALID_DEVICE_REQUEST;
+	}
+	if (!OutputBuffer)
+		return STATUS_INVALID_PARAMETER;
+	len = qr->params.Parameters.DeviceIoControl.OutputBufferLength;
+	if (len < MinimumRequiredLength || (!len && !MinimumRequiredLength))
+		return STATUS_BUFFER_TOO_SMALL;
+	*OutputBuffer = qr->user_out;
+	if (Length)
+		*Length = len;
+	return STATUS_SUCCESS;
+}
+EXPORT_SYMBOL_GPL(WdfRequestRetrieveUnsafeUserOutputBuffer);

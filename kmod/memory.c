@@ -32,6 +32,9 @@ static void wdfio_memory_release(struct wdfio_object *obj)
 		break;
 	case WDFIO_MEM_PREALLOCATED:
 		break;
+	case WDFIO_MEM_PINNED:
+		wdfio_upin_free(m->upin);
+		break;
 	}
 }
 
@@ -161,6 +164,41 @@ NTSTATUS WdfMemoryCreatePreallocated(PWDF_OBJECT_ATTRIBUTES Attributes,
 	return wdfio_memory_publish(m, Attributes, Memory);
 }
 EXPORT_SYMBOL_GPL(WdfMemoryCreatePreallocated);
+
+/**
+ * wdfio_memory_create_pinned() - a memory object over a caller's pinned pages
+ * @attr: its attributes (WdfRequestProbeAndLockUserBufferForWrite: the
+ *	request as parent)
+ * @upin: the pin (userbuf.c): the object unpins it when it goes; on
+ *	failure it is unpinned at once
+ * @buf: the kernel mapping of the buffer
+ * @len: its bytes, non-zero
+ * @out: receives the handle
+ *
+ * Context: Process context.
+ * Return: STATUS_SUCCESS; attribute/parent errors as WdfMemoryCreate;
+ * STATUS_INSUFFICIENT_RESOURCES.
+ */
+NTSTATUS wdfio_memory_create_pinned(PWDF_OBJECT_ATTRIBUTES attr,
+				    struct wdfio_upin *upin, void *buf,
+				    size_t len, WDFMEMORY *out)
+{
+	struct wdfio_memory *m;
+	NTSTATUS status;
+
+	*out = NULL;
+	status = wdfio_memory_new(attr, &m);
+	if (!NT_SUCCESS(status)) {
+		wdfio_upin_free(upin);
+		return status;
+	}
+	m->kind = WDFIO_MEM_PINNED;
+	m->upin = upin;
+	m->pool = NonPagedPool;
+	m->buf = buf;
+	m->size = len;
+	return wdfio_memory_publish(m, attr, out);
+}
 
 /**
  * WdfMemoryAssignBuffer() - point a preallocated memory object elsewhere

@@ -556,6 +556,7 @@ NTSTATUS wdfio_device_submit(struct wdfio_device *dev,
 	qr->out_buf = d->out_buf;
 	qr->out_len = d->out_len;
 	qr->neither = d->neither;
+	qr->user_out = d->user_out;
 	qr->bio = d->bio;
 	qr->file = d->file;
 	p = &qr->params;

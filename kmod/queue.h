@@ -151,11 +151,16 @@ struct wdfio_device {
  *	delete it; its release does)
  * @dev: the device (referenced)
  * @closed: EvtFileCleanup/EvtFileClose were called (or must not be)
+ * @name: WdfFileObjectGetFileName's string: always empty (a Linux open
+ *	carries no name after the device's)
+ * @flags: WdfFileObjectGetFlags's FO_* flags, from the open's O_* flags
  */
 struct wdfio_fileobj {
 	struct wdfio_object obj;
 	struct wdfio_device *dev;
 	atomic_t closed;
+	UNICODE_STRING name;
+	ULONG flags;
 };
 
 /**
@@ -263,7 +268,9 @@ enum wdfio_qr_state {
  * @file: the file object it came through (WdfRequestGetFileObject), or
  *	NULL; valid while the request is (the file's release waits for it)
  * @in_caller: EvtIoInCallerContext is running for it, on the caller's
- *	thread (WdfRequestRetrieveUnsafeUser*)
+ *	thread (WdfRequestRetrieveUnsafeUser*, WdfRequestProbeAndLock*)
+ * @user_out: METHOD_NEITHER: the caller's output pointer (never
+ *	dereferenced by wdfio; WdfRequestRetrieveUnsafeUserOutputBuffer)
  */
 struct wdfio_qreq {
 	struct wdfio_device *dev;
@@ -288,6 +295,7 @@ struct wdfio_qreq {
 	bool fmt_current;
 	struct wdfio_fileobj *file;
 	bool in_caller;
+	void *user_out;
 };
 
 /**
@@ -301,6 +309,7 @@ struct wdfio_qreq {
  * @out_buf: system output buffer (read data, IOCTL output), or NULL
  * @out_len: its length (IOCTL OutputBufferLength)
  * @type3_in: METHOD_NEITHER: the caller's input pointer (never dereferenced)
+ * @user_out: METHOD_NEITHER: the caller's output pointer (never dereferenced)
  * @neither: METHOD_NEITHER IOCTL
  * @bio: the bio behind a block front-end request (its data, no buffers)
  * @fe: front-end completion
@@ -317,6 +326,7 @@ struct wdfio_io_desc {
 	void *out_buf;
 	size_t out_len;
 	void *type3_in;
+	void *user_out;
 	bool neither;
 	struct bio *bio;
 	const struct wdfio_fe_ops *fe;
@@ -375,7 +385,7 @@ blk_status_t wdfio_blk_status_from_nt(NTSTATUS status);
 void wdfio_blkdev_forward(struct bio *bio, struct wdfio_dev *lower);
 
 /* fileobject.c */
-NTSTATUS wdfio_fileobj_open(struct wdfio_device *dev,
+NTSTATUS wdfio_fileobj_open(struct wdfio_device *dev, unsigned int f_flags,
 			    const struct wdfio_fe_ops *fe, void *fe_ctx,
 			    struct wdfio_fileobj **fo_out,
 			    struct wdfio_request **req_out);
@@ -391,6 +401,25 @@ NTSTATUS wdfio_device_own_internal(struct wdfio_device *dev,
 NTSTATUS wdfio_device_in_caller(struct wdfio_device *dev,
 				struct wdfio_request *req,
 				struct wdfio_request **out);
+
+/**
+ * struct wdfio_pin - a caller's pages, pinned and mapped into the kernel
+ * @pages: the pinned pages (kvmalloc'ed array), NULL when nothing is pinned
+ * @nr: how many
+ * @vaddr: their vmap() (read-only unless @write)
+ * @write: pinned for writing (FOLL_WRITE): dirtied when unpinned
+ */
+struct wdfio_pin {
+	struct page **pages;
+	unsigned int nr;
+	void *vaddr;
+	bool write;
+};
+
+/* userbuf.c */
+int wdfio_pin_user(struct wdfio_pin *p, unsigned long uaddr, size_t len,
+		   bool write, void **kaddr);
+void wdfio_unpin_user(struct wdfio_pin *p);
 
 /* chardev.c */
 int wdfio_chardev_register(struct wdfio_device *dev);

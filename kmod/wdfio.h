@@ -188,7 +188,10 @@ enum wdfio_mem_kind {
 	WDFIO_MEM_KMALLOC,
 	WDFIO_MEM_KVMALLOC,
 	WDFIO_MEM_PREALLOCATED,
+	WDFIO_MEM_PINNED,	/* a caller's pinned pages (userbuf.c) */
 };
+
+struct wdfio_upin;
 
 struct wdfio_memory {
 	struct wdfio_object obj;
@@ -197,7 +200,15 @@ struct wdfio_memory {
 	enum wdfio_mem_kind kind;
 	POOL_TYPE pool;
 	ULONG tag;
+	struct wdfio_upin *upin;	/* WDFIO_MEM_PINNED: freed with it */
 };
+
+/* memory.c: a memory object over pinned user pages; it owns @upin */
+NTSTATUS wdfio_memory_create_pinned(PWDF_OBJECT_ATTRIBUTES attr,
+				    struct wdfio_upin *upin, void *buf,
+				    size_t len, WDFMEMORY *out);
+/* userbuf.c: unpin; any context */
+void wdfio_upin_free(struct wdfio_upin *upin);
 
 /* The object behind a handle if it is live and of type @type, else NULL. */
 static inline struct wdfio_object *wdfio_object_of_type(void *handle,

@@ -12,6 +12,7 @@
 #include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
+#include <linux/workqueue.h>
 
 #include <ntddk.h>
 #include <wdf.h>
@@ -30,6 +31,9 @@ typedef struct _QC_REQUEST {
 	BOOLEAN SeenInCaller;
 	ULONG Length;
 	UCHAR Data[WDFIO_QC_MAX];
+	WDFMEMORY InMem;		/* WDFIO_QC_XOR: the locked buffers */
+	WDFMEMORY OutMem;
+	struct work_struct Work;	/* WDFIO_QC_XOR: served from here */
 } QC_REQUEST, *PQC_REQUEST;
 
 WDF_DECLARE_CONTEXT_TYPE_WITH_NAME(QC_REQUEST, QcGetRequest);
@@ -41,6 +45,81 @@ static void QcCount(PQC_DEVICE d, __u32 *counter)
 	spin_lock_irqsave(&d->Lock, flags);
 	(*counter)++;
 	spin_unlock_irqrestore(&d->Lock, flags);
+}
+
+/* WDFIO_QC_FILL: write the caller's output buffer, on its thread. */
+static void QcFill(WDFREQUEST Request)
+{
+	u8 b[WDFIO_QC_MAX];
+	NTSTATUS status;
+	size_t len, i;
+	PVOID buf;
+
+	status = WdfRequestRetrieveUnsafeUserOutputBuffer(Request, sizeof(u32),
+							  &buf, &len);
+	if (NT_SUCCESS(status) && len > WDFIO_QC_MAX)
+		status = STATUS_INVALID_PARAMETER;
+	if (NT_SUCCESS(status)) {
+		for (i = 0; i < len; i++)
+			b[i] = wdfio_qc_fill_byte(i);
+		if (copy_to_user((void __user *)buf, b, len))
+			status = STATUS_INVALID_USER_BUFFER;
+	}
+	WdfRequestCompleteWithInformation(Request, status,
+					  NT_SUCCESS(status) ? len : 0);
+}
+
+/*
+ * WDFIO_QC_XOR, on the caller's thread: lock both buffers into memory
+ * objects of the request. STATUS_PENDING: enqueue it.
+ */
+static NTSTATUS QcXorLock(PQC_DEVICE d, WDFREQUEST Request)
+{
+	PQC_REQUEST r = QcGetRequest(Request);
+	size_t in_len, out_len;
+	PVOID in, out;
+	WDFMEMORY m;
+	NTSTATUS status;
+
+	status = WdfRequestRetrieveUnsafeUserInputBuffer(Request, 1, &in,
+							 &in_len);
+	if (NT_SUCCESS(status))
+		status = WdfRequestRetrieveUnsafeUserOutputBuffer(Request, 1,
+								  &out,
+								  &out_len);
+	if (!NT_SUCCESS(status))
+		return status;
+	if (in_len > WDFIO_QC_XOR_MAX || out_len > WDFIO_QC_XOR_MAX)
+		return STATUS_INVALID_PARAMETER;
+	/* KMDF: a zero length is refused before the pointer is looked at */
+	if (WdfRequestProbeAndLockUserBufferForRead(Request, in, 0, &m) !=
+	    STATUS_INVALID_USER_BUFFER ||
+	    WdfRequestProbeAndLockUserBufferForWrite(Request, out, 0, &m) !=
+	    STATUS_INVALID_USER_BUFFER)
+		QcCount(d, &d->Stats.bad);
+	status = WdfRequestProbeAndLockUserBufferForRead(Request, in, in_len,
+							 &r->InMem);
+	if (NT_SUCCESS(status))
+		status = WdfRequestProbeAndLockUserBufferForWrite(Request, out,
+								  out_len,
+								  &r->OutMem);
+	return NT_SUCCESS(status) ? STATUS_PENDING : status;
+}
+
+/* WDFIO_QC_XOR, on a kworker: no user context, only the memory objects. */
+static void QcXorWork(struct work_struct *work)
+{
+	PQC_REQUEST r = container_of(work, QC_REQUEST, Work);
+	WDFREQUEST Request = (WDFREQUEST)WdfObjectContextGetObject(r);
+	size_t in_len, out_len, i, n;
+	u8 *in, *out;
+
+	in = WdfMemoryGetBuffer(r->InMem, &in_len);
+	out = WdfMemoryGetBuffer(r->OutMem, &out_len);
+	n = min(in_len, out_len);
+	for (i = 0; i < n; i++)
+		out[i] = in[i] ^ 0x5A;
+	WdfRequestCompleteWithInformation(Request, STATUS_SUCCESS, n);
 }
 
 static EVT_WDF_IO_IN_CALLER_CONTEXT QcEvtIoInCallerContext;
@@ -69,6 +148,19 @@ static void QcEvtIoInCallerContext(WDFDEVICE Device, WDFREQUEST Request)
 		return;
 	}
 	if (p.Type == WdfRequestTypeDeviceControl &&
+	    p.Parameters.DeviceIoControl.IoControlCode == WDFIO_QC_FILL) {
+		QcFill(Request);
+		return;
+	}
+	if (p.Type == WdfRequestTypeDeviceControl &&
+	    p.Parameters.DeviceIoControl.IoControlCode == WDFIO_QC_XOR) {
+		status = QcXorLock(d, Request);
+		if (status != STATUS_PENDING) {
+			WdfRequestComplete(Request, status);
+			return;
+		}
+	}
+	if (p.Type == WdfRequestTypeDeviceControl &&
 	    p.Parameters.DeviceIoControl.IoControlCode == WDFIO_QC_SUM) {
 		status = WdfRequestRetrieveUnsafeUserInputBuffer(Request, sizeof(u32),
 								 &buf, &len);
@@ -88,6 +180,59 @@ static void QcEvtIoInCallerContext(WDFDEVICE Device, WDFREQUEST Request)
 		WdfRequestComplete(Request, status);
 }
 
+/* WDFIO_QC_FILEINFO */
+static NTSTATUS QcFileInfo(WDFREQUEST Request, ULONG_PTR *Info)
+{
+	WDFFILEOBJECT fo = WdfRequestGetFileObject(Request);
+	struct wdfio_qc_fileinfo *fi;
+	PUNICODE_STRING name;
+	NTSTATUS status;
+
+	status = WdfRequestRetrieveOutputBuffer(Request, sizeof(*fi),
+						(PVOID *)&fi, NULL);
+	if (!NT_SUCCESS(status))
+		return status;
+	if (!fo)
+		return STATUS_INVALID_DEVICE_STATE;
+	name = WdfFileObjectGetFileName(fo);
+	fi->flags = WdfFileObjectGetFlags(fo);
+	fi->name_null = !name;
+	fi->name_length = name ? name->Length : 0;
+	fi->name_maximum = name ? name->MaximumLength : 0;
+	fi->name_buffer_null = name ? !name->Buffer : 1;
+	*Info = sizeof(*fi);
+	return STATUS_SUCCESS;
+}
+
+/* WDFIO_QC_NOLINUX: the DDIs that always fail, on this very request */
+static NTSTATUS QcNoLinux(WDFQUEUE Queue, WDFREQUEST Request, ULONG_PTR *Info)
+{
+	WDF_REQUEST_FORWARD_OPTIONS fwd;
+	struct wdfio_qc_nolinux *nl;
+	PMDL in = (PMDL)1, out = (PMDL)1;
+	NTSTATUS status;
+
+	status = WdfRequestRetrieveOutputBuffer(Request, sizeof(*nl),
+						(PVOID *)&nl, NULL);
+	if (!NT_SUCCESS(status))
+		return status;
+	WDF_REQUEST_FORWARD_OPTIONS_INIT(&fwd);
+	nl->forward = WdfRequestForwardToParentDeviceIoQueue(Request, Queue,
+							     &fwd);
+	fwd.Size++;
+	nl->forward_size = WdfRequestForwardToParentDeviceIoQueue(Request,
+								  Queue, &fwd);
+	WDF_REQUEST_FORWARD_OPTIONS_INIT(&fwd);
+	fwd.Flags |= 0x100;
+	nl->forward_flags = WdfRequestForwardToParentDeviceIoQueue(Request,
+								   Queue, &fwd);
+	nl->input_mdl = WdfRequestRetrieveInputWdmMdl(Request, &in);
+	nl->output_mdl = WdfRequestRetrieveOutputWdmMdl(Request, &out);
+	nl->mdl_cleared = !in && !out;
+	*Info = sizeof(*nl);
+	return STATUS_SUCCESS;
+}
+
 static EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL QcEvtIoDeviceControl;
 
 static void QcEvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request,
@@ -100,6 +245,7 @@ static void QcEvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request,
 	NTSTATUS status = STATUS_INVALID_DEVICE_REQUEST;
 	unsigned long flags;
 	ULONG_PTR info = 0;
+	WDFMEMORY mem;
 	size_t len;
 	PVOID buf;
 	ULONG i;
@@ -109,6 +255,8 @@ static void QcEvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request,
 	/* Only in EvtIoInCallerContext; and only once to the queues */
 	if (!r->SeenInCaller ||
 	    WdfRequestRetrieveUnsafeUserInputBuffer(Request, 0, &buf, &len) !=
+	    STATUS_INVALID_DEVICE_REQUEST ||
+	    WdfRequestRetrieveUnsafeUserOutputBuffer(Request, 0, &buf, &len) !=
 	    STATUS_INVALID_DEVICE_REQUEST ||
 	    WdfDeviceEnqueueRequest(device, Request) !=
 	    STATUS_INVALID_DEVICE_REQUEST)
@@ -121,6 +269,22 @@ static void QcEvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request,
 		d->Stats.last_sum = sum;
 		spin_unlock_irqrestore(&d->Lock, flags);
 		status = STATUS_SUCCESS;
+		break;
+	case WDFIO_QC_XOR:
+		/* the pointers mean nothing here: no locking outside the callback */
+		if (WdfRequestProbeAndLockUserBufferForRead(Request, r, 1, &mem) !=
+		    STATUS_INVALID_DEVICE_REQUEST ||
+		    WdfRequestProbeAndLockUserBufferForWrite(Request, r, 1, &mem) !=
+		    STATUS_INVALID_DEVICE_REQUEST)
+			QcCount(d, &d->Stats.bad);
+		INIT_WORK(&r->Work, QcXorWork);
+		schedule_work(&r->Work);
+		return;
+	case WDFIO_QC_FILEINFO:
+		status = QcFileInfo(Request, &info);
+		break;
+	case WDFIO_QC_NOLINUX:
+		status = QcNoLinux(Queue, Request, &info);
 		break;
 	case WDFIO_QC_STATS:
 		status = WdfRequestRetrieveOutputBuffer(Request, sizeof(d->Stats),

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -1223,6 +1224,166 @@ TEST(in_caller_neither_buffer)
 	EXPECT_EQ(s0.in_caller + 6, st.in_caller);
 	EXPECT_EQ(sum, st.last_sum);
 	EXPECT_EQ(0U, st.bad);
+	close(fd);
+}
+
+/*
+ * WdfRequestRetrieveUnsafeUserOutputBuffer: the driver writes the caller's
+ * METHOD_NEITHER output buffer with copy_to_user in the callback; bytes
+ * around it stay as they were; a bad pointer is EFAULT, a short one ERANGE.
+ */
+TEST(in_caller_unsafe_output)
+{
+	unsigned char out[WDFIO_QC_MAX + 32];
+	struct wdfio_qc_stats st;
+	unsigned int i;
+	int fd;
+
+	fd = qt_open(WDFIO_QC_NODE);
+	ASSERT_LE(0, fd);
+	memset(out, SENTINEL, sizeof(out));
+	EXPECT_EQ(0, dc(fd, WDFIO_QC_FILL, NULL, 0, out + 16, 40, NULL));
+	for (i = 0; i < sizeof(out); i++) {
+		unsigned char want = i >= 16 && i < 56 ?
+				     wdfio_qc_fill_byte(i - 16) : SENTINEL;
+
+		ASSERT_EQ(want, out[i]) TH_LOG("byte %u", i);
+	}
+	EXPECT_EQ(-ERANGE, dc(fd, WDFIO_QC_FILL, NULL, 0, out, 2, NULL));
+	EXPECT_EQ(-ERANGE, dc(fd, WDFIO_QC_FILL, NULL, 0, out, 0, NULL));
+	EXPECT_EQ(-EFAULT, dc(fd, WDFIO_QC_FILL, NULL, 0, bad_user, 16, NULL));
+	EXPECT_EQ(-EFAULT, dc(fd, WDFIO_QC_FILL, NULL, 0, bad_kernel, 16, NULL));
+	st = qc_stats(fd);
+	EXPECT_EQ(0U, st.bad);
+	close(fd);
+}
+
+/*
+ * WdfRequestProbeAndLockUserBuffer{ForRead,ForWrite}: locked in the
+ * callback, used from a work item (another thread, no user context) after
+ * the callback returned. The output spans three pages; the bytes around it
+ * stay as they were; the input is untouched. Bad, kernel and read-only
+ * pointers fail with STATUS_ACCESS_VIOLATION (EFAULT).
+ */
+TEST(in_caller_probe_and_lock)
+{
+	const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	unsigned char *area, *ro, *out, in[5000], ref[5000];
+	const size_t len = sizeof(in), off = page - 100;
+	struct wdfio_qc_stats st;
+	__u64 bytes = 0;
+	unsigned int i;
+	int fd;
+
+	fd = qt_open(WDFIO_QC_NODE);
+	ASSERT_LE(0, fd);
+	/* four pages, then one nobody may touch */
+	area = mmap(NULL, 5 * page, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, area);
+	ASSERT_EQ(0, mprotect(area + 4 * page, page, PROT_NONE));
+	memset(area, SENTINEL, 4 * page);
+	out = area + off;
+	pattern(in, len, 3);
+	memcpy(ref, in, len);
+	EXPECT_EQ(0, dc(fd, WDFIO_QC_XOR, in, len, out, len, &bytes));
+	for (i = 0; i < 4 * page; i++) {
+		unsigned char want = i >= off && i < off + len ?
+				     in[i - off] ^ 0x5A : SENTINEL;
+
+		ASSERT_EQ(want, area[i]) TH_LOG("byte %u", i);
+	}
+	EXPECT_EQ(0, memcmp(ref, in, len));
+	/* a shorter output: only its bytes are written */
+	memset(area, SENTINEL, 4 * page);
+	EXPECT_EQ(0, dc(fd, WDFIO_QC_XOR, in, len, out, 10, NULL));
+	EXPECT_EQ(in[9] ^ 0x5A, out[9]);
+	EXPECT_EQ(SENTINEL, out[10]);
+	EXPECT_EQ(SENTINEL, out[-1]);
+	/* bad pointers: refused in the callback, no request queued */
+	EXPECT_EQ(-EFAULT, dc(fd, WDFIO_QC_XOR, bad_user, 16, out, 16, NULL));
+	EXPECT_EQ(-EFAULT, dc(fd, WDFIO_QC_XOR, in, 16, bad_user, 16, NULL));
+	EXPECT_EQ(-EFAULT, dc(fd, WDFIO_QC_XOR, bad_kernel, 16, out, 16, NULL));
+	EXPECT_EQ(-EFAULT, dc(fd, WDFIO_QC_XOR, in, 16, bad_kernel, 16, NULL));
+	/* an output the caller may only read cannot be locked for writing */
+	ro = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, ro);
+	EXPECT_EQ(-EFAULT, dc(fd, WDFIO_QC_XOR, in, 16, ro, 16, NULL));
+	/* ... but it can be read from */
+	EXPECT_EQ(0, dc(fd, WDFIO_QC_XOR, ro, 16, out, 16, NULL));
+	EXPECT_EQ(0x5A, out[0]);
+	/* buffers that run into the inaccessible page */
+	EXPECT_EQ(-EFAULT, dc(fd, WDFIO_QC_XOR, area + 4 * page - 8, 16, out,
+			      16, NULL));
+	EXPECT_EQ(-EFAULT, dc(fd, WDFIO_QC_XOR, in, 16, area + 4 * page - 8,
+			      16, NULL));
+	EXPECT_EQ(SENTINEL, area[4 * page - 8]);
+	EXPECT_EQ(-ERANGE, dc(fd, WDFIO_QC_XOR, in, 0, out, 16, NULL));
+	EXPECT_EQ(SENTINEL, area[0]);
+	st = qc_stats(fd);
+	EXPECT_EQ(0U, st.bad);
+	munmap(ro, page);
+	munmap(area, 5 * page);
+	close(fd);
+}
+
+static int qc_fileinfo(const char *path, int oflags,
+		       struct wdfio_qc_fileinfo *fi)
+{
+	int fd = open(path, oflags | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	memset(fi, 0xff, sizeof(*fi));
+	ret = dc(fd, WDFIO_QC_FILEINFO, NULL, 0, fi, sizeof(*fi), NULL);
+	close(fd);
+	return ret;
+}
+
+/*
+ * WdfFileObjectGetFileName: an empty name (a Linux open has nothing after
+ * the node's name); WdfFileObjectGetFlags: FO_SYNCHRONOUS_IO (0x2), plus
+ * FO_WRITE_THROUGH (0x10) for O_SYNC / O_DSYNC.
+ */
+TEST(file_object_name_flags)
+{
+	struct wdfio_qc_fileinfo fi;
+
+	ASSERT_EQ((int)sizeof(fi), qc_fileinfo(WDFIO_QC_NODE, O_RDWR, &fi));
+	EXPECT_EQ(0x2U, fi.flags);
+	EXPECT_EQ(0U, fi.name_null);
+	EXPECT_EQ(0U, fi.name_length);
+	EXPECT_EQ(0U, fi.name_maximum);
+	EXPECT_EQ(1U, fi.name_buffer_null);
+	ASSERT_EQ((int)sizeof(fi),
+		  qc_fileinfo(WDFIO_QC_NODE, O_RDWR | O_SYNC, &fi));
+	EXPECT_EQ(0x12U, fi.flags);
+	ASSERT_EQ((int)sizeof(fi),
+		  qc_fileinfo(WDFIO_QC_NODE, O_RDONLY | O_DSYNC, &fi));
+	EXPECT_EQ(0x12U, fi.flags);
+	EXPECT_EQ(0U, fi.name_null);
+}
+
+/*
+ * The DDIs that cannot work on Linux fail as documented: forwarding to a
+ * parent device's queue (no PDOs) and the WDM MDL accessors (no MDLs).
+ */
+TEST(receive_ddis_without_linux_counterpart)
+{
+	struct wdfio_qc_nolinux nl;
+	int fd;
+
+	fd = qt_open(WDFIO_QC_NODE);
+	ASSERT_LE(0, fd);
+	memset(&nl, 0, sizeof(nl));
+	ASSERT_EQ((int)sizeof(nl),
+		  dc(fd, WDFIO_QC_NOLINUX, NULL, 0, &nl, sizeof(nl), NULL));
+	EXPECT_EQ(0xC0000010U, nl.forward);		/* INVALID_DEVICE_REQUEST */
+	EXPECT_EQ(0xC0000004U, nl.forward_size);	/* INFO_LENGTH_MISMATCH */
+	EXPECT_EQ(0xC000000DU, nl.forward_flags);	/* INVALID_PARAMETER */
+	EXPECT_EQ(0xC00000BBU, nl.input_mdl);		/* NOT_SUPPORTED */
+	EXPECT_EQ(0xC00000BBU, nl.output_mdl);
+	EXPECT_EQ(1U, nl.mdl_cleared);
 	close(fd);
 }
 
