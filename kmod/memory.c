@@ -32,7 +32,7 @@ static void wdfio_memory_release(struct wdfio_object *obj)
 		break;
 	case WDFIO_MEM_PREALLOCATED:
 		break;
-	case WDFIO_MEM_PINNED:
+	case WDFIO_MEM_USER:
 		wdfio_upin_free(m->upin);
 		break;
 	}
@@ -166,12 +166,12 @@ NTSTATUS WdfMemoryCreatePreallocated(PWDF_OBJECT_ATTRIBUTES Attributes,
 EXPORT_SYMBOL_GPL(WdfMemoryCreatePreallocated);
 
 /**
- * wdfio_memory_create_pinned() - a memory object over a caller's pinned pages
- * @attr: its attributes (WdfRequestProbeAndLockUserBufferForWrite: the
- *	request as parent)
- * @upin: the pin (userbuf.c): the object unpins it when it goes; on
- *	failure it is unpinned at once
- * @buf: the kernel mapping of the buffer
+ * wdfio_memory_create_user() - a memory object over a caller's buffer
+ * @attr: its attributes (WdfRequestProbeAndLockUserBuffer*: the request
+ *	as parent)
+ * @upin: the pinned pages or the copy (userbuf.c): the object frees it
+ *	when it goes; on failure it is freed at once
+ * @buf: the kernel address of the buffer
  * @len: its bytes, non-zero
  * @out: receives the handle
  *
@@ -179,9 +179,9 @@ EXPORT_SYMBOL_GPL(WdfMemoryCreatePreallocated);
  * Return: STATUS_SUCCESS; attribute/parent errors as WdfMemoryCreate;
  * STATUS_INSUFFICIENT_RESOURCES.
  */
-NTSTATUS wdfio_memory_create_pinned(PWDF_OBJECT_ATTRIBUTES attr,
-				    struct wdfio_upin *upin, void *buf,
-				    size_t len, WDFMEMORY *out)
+NTSTATUS wdfio_memory_create_user(PWDF_OBJECT_ATTRIBUTES attr,
+				  struct wdfio_upin *upin, void *buf,
+				  size_t len, WDFMEMORY *out)
 {
 	struct wdfio_memory *m;
 	NTSTATUS status;
@@ -192,7 +192,7 @@ NTSTATUS wdfio_memory_create_pinned(PWDF_OBJECT_ATTRIBUTES attr,
 		wdfio_upin_free(upin);
 		return status;
 	}
-	m->kind = WDFIO_MEM_PINNED;
+	m->kind = WDFIO_MEM_USER;
 	m->upin = upin;
 	m->pool = NonPagedPool;
 	m->buf = buf;

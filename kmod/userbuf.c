@@ -7,8 +7,8 @@
  * anywhere until the request completes.
  *
  * KMDF probes and locks the pages into an MDL. wdfio:
- * - ForRead copies the bytes into a kernel buffer (copy_from_user) at the
- *   call. The driver only reads it; a copy cannot let it write into pages
+ * - ForRead copies the bytes into a kernel buffer (kvmalloc,
+ *   copy_from_user) at the call. The driver only reads it; a copy cannot let it write into pages
  *   the caller only lent for reading (read-only or shared file pages, a
  *   copy-on-write page of another process), which a read-only pin could.
  *   The caller's later changes to its buffer are not seen (KMDF would see
@@ -107,17 +107,26 @@ void wdfio_unpin_user(struct wdfio_pin *p)
 	p->pages = NULL;
 }
 
-/* The pinned pages behind a ProbeAndLockUserBufferForWrite memory object. */
+/*
+ * What a ProbeAndLock memory object holds: the pinned pages (ForWrite) or
+ * the copy (ForRead). Both may need process context to go (vunmap,
+ * unpinning dirty pages, vfree of a large copy).
+ */
 struct wdfio_upin {
 	struct wdfio_pin pin;
+	void *copy;
 	struct work_struct work;
 };
 
 static void wdfio_upin_free_now(struct wdfio_upin *u)
 {
-	/* The driver wrote through our mapping: make it reach the pages. */
-	flush_kernel_vmap_range(u->pin.vaddr, u->pin.nr * PAGE_SIZE);
-	wdfio_unpin_user(&u->pin);
+	if (u->copy) {
+		kvfree(u->copy);
+	} else {
+		/* The driver wrote through our mapping: make it reach the pages. */
+		flush_kernel_vmap_range(u->pin.vaddr, u->pin.nr * PAGE_SIZE);
+		wdfio_unpin_user(&u->pin);
+	}
 	kfree(u);
 }
 
@@ -127,11 +136,11 @@ static void wdfio_upin_free_fn(struct work_struct *work)
 }
 
 /**
- * wdfio_upin_free() - unpin the pages of a memory object that goes
- * @u: from WdfRequestProbeAndLockUserBufferForWrite()
+ * wdfio_upin_free() - free the buffer of a memory object that goes
+ * @u: from WdfRequestProbeAndLockUserBufferForRead() or ...ForWrite()
  *
- * Context: Any context (from atomic context the unpinning is deferred to
- * a work item).
+ * Context: Any context (from atomic context the freeing is deferred to a
+ * work item).
  */
 void wdfio_upin_free(struct wdfio_upin *u)
 {
@@ -183,7 +192,8 @@ static NTSTATUS wdfio_probe_check(WDFREQUEST Request, PVOID Buffer,
  * @Length: bytes
  * @MemoryObject: receives a memory object holding a copy of the bytes: the
  *	driver may use it anywhere, from any context, until the request
- *	completes, which deletes it (it is a child of the request)
+ *	completes, which deletes it (it is a child of the request; a large
+ *	copy is freed from a work item if that happens in atomic context)
  *
  * The bytes are copied at this call (see the top of this file for why a
  * copy and not a pin).
@@ -200,24 +210,30 @@ NTSTATUS WdfRequestProbeAndLockUserBufferForRead(WDFREQUEST Request,
 						 WDFMEMORY *MemoryObject)
 {
 	WDF_OBJECT_ATTRIBUTES attr;
+	struct wdfio_upin *u;
 	NTSTATUS status;
-	WDFMEMORY h;
-	PVOID buf;
 
 	status = wdfio_probe_check(Request, Buffer, Length, MemoryObject);
 	if (!NT_SUCCESS(status))
 		return status;
-	WDF_OBJECT_ATTRIBUTES_INIT(&attr);
-	attr.ParentObject = Request;
-	status = WdfMemoryCreate(&attr, NonPagedPool, 0, Length, &h, &buf);
-	if (!NT_SUCCESS(status))
-		return status;
-	if (copy_from_user(buf, (const void __user *)Buffer, Length)) {
-		WdfObjectDelete(h);
+	u = kzalloc(sizeof(*u), GFP_KERNEL);
+	if (!u)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	u->copy = kvmalloc(Length, GFP_KERNEL);
+	if (!u->copy) {
+		kfree(u);
+		return STATUS_INSUFFICIENT_RESOURCES;
+	}
+	if (copy_from_user(u->copy, (const void __user *)Buffer, Length)) {
+		kvfree(u->copy);
+		kfree(u);
 		return STATUS_ACCESS_VIOLATION;
 	}
-	*MemoryObject = h;
-	return STATUS_SUCCESS;
+	WDF_OBJECT_ATTRIBUTES_INIT(&attr);
+	attr.ParentObject = Request;
+	/* From here on the memory object owns @u, even if this fails. */
+	return wdfio_memory_create_user(&attr, u, u->copy, Length,
+					MemoryObject);
 }
 EXPORT_SYMBOL_GPL(WdfRequestProbeAndLockUserBufferForRead);
 
@@ -262,7 +278,6 @@ NTSTATUS WdfRequestProbeAndLockUserBufferForWrite(WDFREQUEST Request,
 	WDF_OBJECT_ATTRIBUTES_INIT(&attr);
 	attr.ParentObject = Request;
 	/* From here on the memory object owns @u, even if this fails. */
-	return wdfio_memory_create_pinned(&attr, u, kaddr, Length,
-					  MemoryObject);
+	return wdfio_memory_create_user(&attr, u, kaddr, Length, MemoryObject);
 }
 EXPORT_SYMBOL_GPL(WdfRequestProbeAndLockUserBufferForWrite);

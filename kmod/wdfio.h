@@ -188,7 +188,7 @@ enum wdfio_mem_kind {
 	WDFIO_MEM_KMALLOC,
 	WDFIO_MEM_KVMALLOC,
 	WDFIO_MEM_PREALLOCATED,
-	WDFIO_MEM_PINNED,	/* a caller's pinned pages (userbuf.c) */
+	WDFIO_MEM_USER,		/* a caller's buffer: pinned or copied (userbuf.c) */
 };
 
 struct wdfio_upin;
@@ -200,14 +200,14 @@ struct wdfio_memory {
 	enum wdfio_mem_kind kind;
 	POOL_TYPE pool;
 	ULONG tag;
-	struct wdfio_upin *upin;	/* WDFIO_MEM_PINNED: freed with it */
+	struct wdfio_upin *upin;	/* WDFIO_MEM_USER: freed with it */
 };
 
-/* memory.c: a memory object over pinned user pages; it owns @upin */
-NTSTATUS wdfio_memory_create_pinned(PWDF_OBJECT_ATTRIBUTES attr,
-				    struct wdfio_upin *upin, void *buf,
-				    size_t len, WDFMEMORY *out);
-/* userbuf.c: unpin; any context */
+/* memory.c: a memory object over a caller's buffer; it owns @upin */
+NTSTATUS wdfio_memory_create_user(PWDF_OBJECT_ATTRIBUTES attr,
+				  struct wdfio_upin *upin, void *buf,
+				  size_t len, WDFMEMORY *out);
+/* userbuf.c: unpin or free; any context */
 void wdfio_upin_free(struct wdfio_upin *upin);
 
 /* The object behind a handle if it is live and of type @type, else NULL. */

@@ -106,12 +106,17 @@ static NTSTATUS QcXorLock(PQC_DEVICE d, WDFREQUEST Request)
 	return NT_SUCCESS(status) ? STATUS_PENDING : status;
 }
 
-/* WDFIO_QC_XOR, on a kworker: no user context, only the memory objects. */
+/*
+ * WDFIO_QC_XOR, on a kworker: no user context, only the memory objects.
+ * An odd-length input completes with interrupts off, as from an interrupt
+ * handler: the output's pages are then unpinned from a work item.
+ */
 static void QcXorWork(struct work_struct *work)
 {
 	PQC_REQUEST r = container_of(work, QC_REQUEST, Work);
 	WDFREQUEST Request = (WDFREQUEST)WdfObjectContextGetObject(r);
 	size_t in_len, out_len, i, n;
+	unsigned long flags;
 	u8 *in, *out;
 
 	in = WdfMemoryGetBuffer(r->InMem, &in_len);
@@ -119,7 +124,13 @@ static void QcXorWork(struct work_struct *work)
 	n = min(in_len, out_len);
 	for (i = 0; i < n; i++)
 		out[i] = in[i] ^ 0x5A;
+	if (!(in_len & 1)) {
+		WdfRequestCompleteWithInformation(Request, STATUS_SUCCESS, n);
+		return;
+	}
+	local_irq_save(flags);
 	WdfRequestCompleteWithInformation(Request, STATUS_SUCCESS, n);
+	local_irq_restore(flags);
 }
 
 static EVT_WDF_IO_IN_CALLER_CONTEXT QcEvtIoInCallerContext;

@@ -21,7 +21,8 @@
  * (...ForWrite), each 1 to WDFIO_QC_XOR_MAX bytes, and enqueues the
  * request; a work item (another thread, no user context) then writes
  * out[i] = in[i] ^ 0x5A for i < min(in, out) through the memory objects and
- * completes it. A lock failure completes it with its status
+ * completes it (with interrupts off for an odd-length input, as an
+ * interrupt handler would). A lock failure completes it with its status
  * (STATUS_ACCESS_VIOLATION: -EFAULT).
  * WDFIO_QC_FILEINFO (out: struct wdfio_qc_fileinfo): what
  * WdfFileObjectGetFileName/GetFlags say of the caller's open file.
