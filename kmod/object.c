@@ -89,6 +89,29 @@ static size_t wdfio_ctx_size(PWDF_OBJECT_ATTRIBUTES attr)
 }
 
 /**
+ * wdfio_object_init() - initialise the header of a zeroed object
+ * @obj: the header, at the start of the type's zeroed structure
+ * @ops: type behaviour
+ * @slab: the cache its memory came from (freed there), or NULL for kmalloc
+ *
+ * For objects without attributes that a type allocates itself; not linked
+ * to a parent.
+ *
+ * Context: Any context.
+ */
+void wdfio_object_init(struct wdfio_object *obj,
+		       const struct wdfio_obj_ops *ops, struct kmem_cache *slab)
+{
+	obj->magic = WDFIO_OBJ_MAGIC;
+	obj->ops = ops;
+	obj->slab = slab;
+	refcount_set(&obj->ref, 1);
+	spin_lock_init(&obj->lock);
+	INIT_LIST_HEAD(&obj->children);
+	INIT_LIST_HEAD(&obj->sibling);
+}
+
+/**
  * wdfio_object_alloc() - allocate and initialise an object
  * @ops: type behaviour
  * @size: size of the type's structure, which starts with struct wdfio_object
@@ -118,12 +141,7 @@ void *wdfio_object_alloc(const struct wdfio_obj_ops *ops, size_t size,
 		*status = STATUS_INSUFFICIENT_RESOURCES;
 		return NULL;
 	}
-	obj->magic = WDFIO_OBJ_MAGIC;
-	obj->ops = ops;
-	refcount_set(&obj->ref, 1);
-	spin_lock_init(&obj->lock);
-	INIT_LIST_HEAD(&obj->children);
-	INIT_LIST_HEAD(&obj->sibling);
+	wdfio_object_init(obj, ops, NULL);
 	if (attr) {
 		obj->cleanup = attr->EvtCleanupCallback;
 		obj->destroy = attr->EvtDestroyCallback;
@@ -225,7 +243,10 @@ void wdfio_object_free(struct wdfio_object *obj)
 			kfree(container_of(c, struct wdfio_extra_ctx, ctx));
 	}
 	obj->magic = WDFIO_OBJ_DEAD;
-	kfree(obj);
+	if (obj->slab)
+		kmem_cache_free(obj->slab, obj);
+	else
+		kfree(obj);
 }
 
 static void wdfio_object_unlink(struct wdfio_object *obj)

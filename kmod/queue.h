@@ -286,6 +286,9 @@ struct wdfio_qreq {
 	bool in_caller;
 };
 
+NTSTATUS wdfio_qreq_alloc(struct wdfio_device *dev,
+			  struct wdfio_request **out);
+
 /**
  * struct wdfio_io_desc - a request a front-end sends to a device
  * @type: WdfRequestTypeRead, Write, DeviceControl or DeviceControlInternal
