@@ -2028,7 +2028,9 @@ static NTSTATUS wdfio_qreq_forget_bio(struct wdfio_request *req,
 	NTSTATUS status = STATUS_SUCCESS;
 	bool run, early, idle = false;
 
-	spin_lock_irqsave(&t->lock, flags);
+	/* One interrupts-off window for both locks (taken one after the other). */
+	local_irq_save(flags);
+	spin_lock(&t->lock);
 	lower = t->dev;
 	if (!lower || t->state == WdfIoTargetClosed ||
 	    t->state == WdfIoTargetClosedForQueryRemove ||
@@ -2040,11 +2042,13 @@ static NTSTATUS wdfio_qreq_forget_bio(struct wdfio_request *req,
 		status = STATUS_INVALID_PARAMETER;
 	else
 		wdfio_dev_get(lower);	/* until the bio is submitted */
-	spin_unlock_irqrestore(&t->lock, flags);
-	if (!NT_SUCCESS(status))
+	spin_unlock(&t->lock);
+	if (!NT_SUCCESS(status)) {
+		local_irq_restore(flags);
 		return status;
+	}
 
-	spin_lock_irqsave(&dev->lock, flags);
+	spin_lock(&dev->lock);
 	q = qr->queue;
 	list_del_init(&qr->entry);
 	q->nr_owned--;
@@ -2061,7 +2065,8 @@ static NTSTATUS wdfio_qreq_forget_bio(struct wdfio_request *req,
 	early = !run && req->obj.slab && !READ_ONCE(req->obj.ctx);
 	if (early)
 		idle = !--dev->inflight;
-	spin_unlock_irqrestore(&dev->lock, flags);
+	spin_unlock(&dev->lock);
+	local_irq_restore(flags);
 
 	wdfio_object_delete(&req->obj);
 	wdfio_blkdev_forward(bio, lower);
