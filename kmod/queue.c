@@ -445,7 +445,9 @@ static void wdfio_queue_cancel_owned(struct wdfio_device *dev,
  * (WdfRequestIsCanceled), and, as a cancelled IRP travels down with its
  * cancel, a request the driver sent on to an I/O target is cancelled there
  * (WdfRequestCancelSentRequest) and one not sent yet fails its send with
- * STATUS_CANCELLED; the driver completes it when it will.
+ * STATUS_CANCELLED; the driver completes it when it will. Sent and
+ * forgotten: the cancel follows it to its target likewise (it ends there
+ * cancelled if the target can cancel it: pended, or a USB transfer).
  *
  * Context: Any context.
  */
@@ -471,6 +473,8 @@ void wdfio_qreq_cancel(struct wdfio_request *req)
 		return;
 	}
 	spin_unlock_irqrestore(&dev->lock, flags);
+	/* SENT: the caller's reference keeps @req. */
+	wdfio_request_cancel(req);
 }
 
 /*
