@@ -278,9 +278,7 @@ static NTSTATUS wdfio_fileobj_create_request(struct wdfio_device *dev,
 	NTSTATUS status;
 
 	*out = NULL;
-	status = wdfio_request_create_presented(dev->has_req_attr ?
-						&dev->req_attr : NULL,
-						sizeof(*qr), &req);
+	status = wdfio_qreq_alloc(dev, &req);
 	if (!NT_SUCCESS(status))
 		return status;
 	qr = req->qr;

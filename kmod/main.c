@@ -49,8 +49,13 @@ static int __init wdfio_init(void)
 	err = wdfio_request_init();
 	if (err)
 		goto out_blk_exit;
+	err = wdfio_queue_init();
+	if (err)
+		goto out_request_exit;
 	return 0;
 
+out_request_exit:
+	wdfio_request_exit();
 out_blk_exit:
 	wdfio_blk_exit();
 	return err;
@@ -61,6 +66,7 @@ static void __exit wdfio_exit(void)
 	/* Bios abandoned by timeouts may still be in flight: wait for them. */
 	wdfio_blk_drain();
 	wdfio_request_exit();
+	wdfio_queue_exit();
 	wdfio_blk_exit();
 }
 

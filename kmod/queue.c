@@ -445,7 +445,9 @@ static void wdfio_queue_cancel_owned(struct wdfio_device *dev,
  * (WdfRequestIsCanceled), and, as a cancelled IRP travels down with its
  * cancel, a request the driver sent on to an I/O target is cancelled there
  * (WdfRequestCancelSentRequest) and one not sent yet fails its send with
- * STATUS_CANCELLED; the driver completes it when it will.
+ * STATUS_CANCELLED; the driver completes it when it will. Sent and
+ * forgotten: the cancel follows it to its target likewise (it ends there
+ * cancelled if the target can cancel it: pended, or a USB transfer).
  *
  * Context: Any context.
  */
@@ -471,6 +473,8 @@ void wdfio_qreq_cancel(struct wdfio_request *req)
 		return;
 	}
 	spin_unlock_irqrestore(&dev->lock, flags);
+	/* SENT: the caller's reference keeps @req. */
+	wdfio_request_cancel(req);
 }
 
 /*
@@ -511,6 +515,61 @@ static void wdfio_queue_after_insert(struct wdfio_queue *q,
 
 static bool wdfio_queue_direct_ok(struct wdfio_queue *q);
 
+/*
+ * A presented request without attributes (a device without
+ * WdfDeviceInitSetRequestAttributes: the usual case, and a filter makes one
+ * per bio) comes from wdfio_qreq_slab and is cleared with a memset of
+ * constant size, which the compiler inlines; with attributes the context
+ * makes the size vary and the request comes from kmalloc.
+ */
+struct wdfio_presented {
+	struct wdfio_request req;
+	struct wdfio_qreq qr;
+};
+
+/* wdfio_qr_request() finds the request right before its presented part. */
+static_assert(offsetof(struct wdfio_presented, qr) ==
+	      sizeof(struct wdfio_request));
+
+static struct kmem_cache *wdfio_qreq_slab;
+
+/**
+ * wdfio_qreq_alloc() - a new request for a front-end to fill and submit
+ * @dev: the device it goes to (its request attributes apply)
+ * @out: receives the request, its presented part zeroed
+ *
+ * Context: Any context.
+ * Return: STATUS_SUCCESS or the attribute/allocation error.
+ */
+NTSTATUS wdfio_qreq_alloc(struct wdfio_device *dev, struct wdfio_request **out)
+{
+	struct wdfio_presented *p;
+
+	if (dev->has_req_attr)
+		return wdfio_request_create_presented(&dev->req_attr,
+						      sizeof(p->qr), out);
+	p = kmem_cache_alloc(wdfio_qreq_slab, wdfio_gfp());
+	if (!p)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	memset(p, 0, sizeof(*p));
+	wdfio_request_init_presented(&p->req, wdfio_qreq_slab, &p->qr);
+	*out = &p->req;
+	return STATUS_SUCCESS;
+}
+
+/* Module init: the cache of presented requests. */
+int wdfio_queue_init(void)
+{
+	wdfio_qreq_slab = KMEM_CACHE(wdfio_presented, 0);
+	return wdfio_qreq_slab ? 0 : -ENOMEM;
+}
+
+/* Module exit: every request is gone (client modules and bios are). */
+void wdfio_queue_exit(void)
+{
+	kmem_cache_destroy(wdfio_qreq_slab);
+}
+
 /**
  * wdfio_device_submit() - a front-end sends a request to a device
  * @dev: the device
@@ -541,9 +600,7 @@ NTSTATUS wdfio_device_submit(struct wdfio_device *dev,
 	NTSTATUS status;
 
 	*out = NULL;
-	status = wdfio_request_create_presented(dev->has_req_attr ?
-						&dev->req_attr : NULL,
-						sizeof(*qr), &req);
+	status = wdfio_qreq_alloc(dev, &req);
 	if (!NT_SUCCESS(status))
 		return status;
 	qr = req->qr;
@@ -623,12 +680,11 @@ NTSTATUS wdfio_device_submit(struct wdfio_device *dev,
 		list_add_tail(&qr->entry, &q->owned);
 		q->nr_owned++;
 		qr->state = WDFIO_QR_OWNED;
-		wdfio_object_get(&req->obj);
+		/* @req: the front-end's reference (above) outlives the call */
 		wdfio_object_get(&q->obj);	/* for the wake-up below */
 		atomic_inc(&q->presenting);
 		spin_unlock_irqrestore(&dev->lock, flags);
 		wdfio_queue_present(q, req);
-		wdfio_object_put(&req->obj);
 		if (atomic_dec_and_test(&q->presenting) &&
 		    wq_has_sleeper(&q->idle_wq))
 			wake_up_all(&q->idle_wq);
@@ -2035,9 +2091,11 @@ static NTSTATUS wdfio_qreq_forget_bio(struct wdfio_request *req,
 	struct wdfio_queue *q;
 	unsigned long flags;
 	NTSTATUS status = STATUS_SUCCESS;
-	bool run;
+	bool run, early, idle = false;
 
-	spin_lock_irqsave(&t->lock, flags);
+	/* One interrupts-off window for both locks (taken one after the other). */
+	local_irq_save(flags);
+	spin_lock(&t->lock);
 	lower = t->dev;
 	if (!lower || t->state == WdfIoTargetClosed ||
 	    t->state == WdfIoTargetClosedForQueryRemove ||
@@ -2049,11 +2107,13 @@ static NTSTATUS wdfio_qreq_forget_bio(struct wdfio_request *req,
 		status = STATUS_INVALID_PARAMETER;
 	else
 		wdfio_dev_get(lower);	/* until the bio is submitted */
-	spin_unlock_irqrestore(&t->lock, flags);
-	if (!NT_SUCCESS(status))
+	spin_unlock(&t->lock);
+	if (!NT_SUCCESS(status)) {
+		local_irq_restore(flags);
 		return status;
+	}
 
-	spin_lock_irqsave(&dev->lock, flags);
+	spin_lock(&dev->lock);
 	q = qr->queue;
 	list_del_init(&qr->entry);
 	q->nr_owned--;
@@ -2061,7 +2121,17 @@ static NTSTATUS wdfio_qreq_forget_bio(struct wdfio_request *req,
 	qr->bio = NULL;
 	/* The usual parallel filter: nothing waits for this completion. */
 	run = !list_empty(&q->pending) || q->idle_cb || q->purge_cb;
-	spin_unlock_irqrestore(&dev->lock, flags);
+	/*
+	 * Nor does any driver code run for it from here (no queue callback,
+	 * no cleanup callback: a request without attributes or contexts), so
+	 * it leaves the device's count now, saving a round on the lock; our
+	 * reference on @q keeps @dev's memory for the wake-up.
+	 */
+	early = !run && req->obj.slab && !READ_ONCE(req->obj.ctx);
+	if (early)
+		idle = !--dev->inflight;
+	spin_unlock(&dev->lock);
+	local_irq_restore(flags);
 
 	wdfio_object_delete(&req->obj);
 	wdfio_blkdev_forward(bio, lower);
@@ -2069,10 +2139,13 @@ static NTSTATUS wdfio_qreq_forget_bio(struct wdfio_request *req,
 		wdfio_queue_run(q);
 	else if (wq_has_sleeper(&q->idle_wq))
 		wake_up_all(&q->idle_wq);
-	spin_lock_irqsave(&dev->lock, flags);
-	if (!--dev->inflight)
+	if (!early) {
+		spin_lock_irqsave(&dev->lock, flags);
+		idle = !--dev->inflight;
+		spin_unlock_irqrestore(&dev->lock, flags);
+	}
+	if (idle)
 		wake_up_all(&dev->idle_wq);
-	spin_unlock_irqrestore(&dev->lock, flags);
 	wdfio_object_put(&q->obj);
 	return STATUS_SUCCESS;
 }

@@ -298,6 +298,9 @@ struct wdfio_qreq {
 	void *user_out;
 };
 
+NTSTATUS wdfio_qreq_alloc(struct wdfio_device *dev,
+			  struct wdfio_request **out);
+
 /**
  * struct wdfio_io_desc - a request a front-end sends to a device
  * @type: WdfRequestTypeRead, Write, DeviceControl or DeviceControlInternal

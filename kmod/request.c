@@ -115,6 +115,14 @@ static void wdfio_request_dispose(struct wdfio_object *obj)
 	unsigned long flags;
 
 	/*
+	 * Never formatted, not sent (a request a filter forwards as it is,
+	 * once per bio): nothing to release. Deleting races with nothing
+	 * that could format or send it (that would be a driver bug).
+	 */
+	if (READ_ONCE(req->state) == WDFIO_RQ_IDLE &&
+	    req->fmt.op == WDFIO_OP_NONE && !req->fmt.target)
+		return;
+	/*
 	 * A request deleted while sent keeps its format until the I/O is
 	 * done (the buffers are still in use); the last reference frees it.
 	 * Unlike wdfio_request_unformat(), the completion params stay: a
@@ -161,6 +169,37 @@ NTSTATUS wdfio_request_create(PWDF_OBJECT_ATTRIBUTES attr,
 	return wdfio_request_create_presented(attr, 0, out);
 }
 
+/* The request's own fields, in a zeroed request whose header is set up. */
+static void wdfio_request_setup(struct wdfio_request *req)
+{
+	spin_lock_init(&req->lock);
+	req->state = WDFIO_RQ_IDLE;
+	req->status = STATUS_SUCCESS;
+	INIT_LIST_HEAD(&req->sent_entry);
+	INIT_DELAYED_WORK(&req->timeout_work, wdfio_request_timeout);
+	WDF_REQUEST_COMPLETION_PARAMS_INIT(&req->params);
+}
+
+/**
+ * wdfio_request_init_presented() - set up a presented request in place
+ * @req: zeroed memory for the request, followed by @qr
+ * @slab: the cache @req came from: the last reference frees it there
+ * @qr: the presented part, right after @req
+ *
+ * For requests without attributes (no context, no callbacks, no parent),
+ * which the receiving side allocates from its own cache (queue.c).
+ *
+ * Context: Any context.
+ */
+void wdfio_request_init_presented(struct wdfio_request *req,
+				  struct kmem_cache *slab,
+				  struct wdfio_qreq *qr)
+{
+	wdfio_object_init(&req->obj, &wdfio_request_ops, slab);
+	req->qr = qr;
+	wdfio_request_setup(req);
+}
+
 /**
  * wdfio_request_create_presented() - allocate a request with a presented part
  * @attr: the driver's attributes, or NULL
@@ -187,12 +226,7 @@ NTSTATUS wdfio_request_create_presented(PWDF_OBJECT_ATTRIBUTES attr,
 		return status;
 	if (qr_size)
 		req->qr = (struct wdfio_qreq *)(req + 1);
-	spin_lock_init(&req->lock);
-	req->state = WDFIO_RQ_IDLE;
-	req->status = STATUS_SUCCESS;
-	INIT_LIST_HEAD(&req->sent_entry);
-	INIT_DELAYED_WORK(&req->timeout_work, wdfio_request_timeout);
-	WDF_REQUEST_COMPLETION_PARAMS_INIT(&req->params);
+	wdfio_request_setup(req);
 	status = wdfio_object_link(&req->obj, attr, NULL);
 	if (!NT_SUCCESS(status)) {
 		wdfio_object_put(&req->obj);

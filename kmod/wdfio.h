@@ -127,6 +127,7 @@ struct wdfio_ctx {
  * @ctx: the first context (allocated with the object), then a list;
  *	published with release semantics, read without the lock
  * @ctx_tail: last context, for appending (under @lock)
+ * @slab: the cache the object's memory came from, or NULL (kmalloc)
  * @alloc_size: bytes allocated for the object (type struct + contexts)
  */
 struct wdfio_object {
@@ -142,6 +143,7 @@ struct wdfio_object {
 	PFN_WDF_OBJECT_CONTEXT_DESTROY destroy;
 	struct wdfio_ctx *ctx;
 	struct wdfio_ctx *ctx_tail;
+	struct kmem_cache *slab;
 };
 
 enum {
@@ -152,6 +154,8 @@ NTSTATUS wdfio_object_check_attributes(PWDF_OBJECT_ATTRIBUTES attr);
 void *wdfio_object_alloc(const struct wdfio_obj_ops *ops, size_t size,
 			 PWDF_OBJECT_ATTRIBUTES attr, gfp_t gfp,
 			 NTSTATUS *status);
+void wdfio_object_init(struct wdfio_object *obj,
+		       const struct wdfio_obj_ops *ops, struct kmem_cache *slab);
 NTSTATUS wdfio_object_link(struct wdfio_object *obj,
 			   PWDF_OBJECT_ATTRIBUTES attr,
 			   struct wdfio_object *default_parent);
@@ -540,6 +544,9 @@ NTSTATUS wdfio_request_create(PWDF_OBJECT_ATTRIBUTES attr,
 NTSTATUS wdfio_request_create_presented(PWDF_OBJECT_ATTRIBUTES attr,
 					size_t qr_size,
 					struct wdfio_request **out);
+void wdfio_request_init_presented(struct wdfio_request *req,
+				  struct kmem_cache *slab,
+				  struct wdfio_qreq *qr);
 NTSTATUS wdfio_request_format(struct wdfio_request *req,
 			      struct wdfio_format *fmt);
 void wdfio_request_unformat(struct wdfio_request *req);
@@ -580,6 +587,8 @@ void wdfio_queue_delayed_work(struct delayed_work *dwork, unsigned long delay);
 void wdfio_mod_delayed_work(struct delayed_work *dwork, unsigned long delay);
 int wdfio_request_init(void);
 void wdfio_request_exit(void);
+int wdfio_queue_init(void);
+void wdfio_queue_exit(void);
 
 /* ------------------------------------------------------------------ */
 /* Targets                                                             */

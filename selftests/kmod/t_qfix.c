@@ -329,6 +329,7 @@ out:
 static WDFREQUEST wt_qk_kept;
 static WDFIOTARGET wt_qk_target;
 static atomic_t wt_qk_stops;
+static atomic_t wt_qk_sent;		/* WdfRequestSend returned TRUE */
 
 static EVT_WDF_IO_QUEUE_IO_READ wt_qk_keep;
 static EVT_WDF_IO_QUEUE_IO_READ wt_qk_forget;
@@ -347,6 +348,8 @@ static void wt_qk_forget(WDFQUEUE Queue, WDFREQUEST Request, size_t Length)
 				      WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET);
 	if (!WdfRequestSend(Request, wt_qk_target, &options))
 		WdfRequestComplete(Request, WdfRequestGetStatus(Request));
+	else
+		atomic_inc(&wt_qk_sent);
 }
 
 static void wt_qk_stop(WDFQUEUE Queue, WDFREQUEST Request, ULONG ActionFlags)
@@ -527,6 +530,77 @@ wait_reader:
 	}
 	T_EQ(t, sizeof(k->buf), (u64)k->ret);
 	T_EQ(t, 0, atomic_read(&wt_qk_stops));
+out:
+	if (task)
+		put_task_struct(task);
+	if (k->filp)
+		filp_close(k->filp, NULL);
+	if (k->driver)
+		WdfObjectDelete(k->driver);
+	if (wt_qk_target)
+		wt_delete_target(t, wt_qk_target);
+	kfree(k);
+	return 0;
+}
+
+static bool wt_qk_was_sent(void *arg)
+{
+	return atomic_read(&wt_qk_sent) == 1;
+}
+
+/*
+ * A signal follows a read the driver sent and forgot, as a cancelled IRP's
+ * cancel follows it down the stack: pended on a stopped target, the read is
+ * cancelled there and the caller gets EINTR; the target's restart has
+ * nothing left to send.
+ */
+int wt_qfix_forget_signal(struct wt *t)
+{
+	struct task_struct *task = NULL;
+	struct wdfio_tb_stats st;
+	struct wt_qk_reader *k;
+	bool ended;
+	WDFQUEUE q;
+
+	atomic_set(&wt_qk_sent, 0);
+	wt_qk_target = NULL;
+	if (!wt_tb_reset(t))
+		return 0;
+	k = kzalloc(sizeof(*k), GFP_KERNEL);
+	if (!T_TRUE(t, k, "kzalloc"))
+		return 0;
+	if (!NT_SUCCESS(wt_open_rw(t, &wt_devs[WT_TB0], &wt_qk_target)))
+		goto out;
+	if (!wt_qk_setup(t, L"\\Device\\wdfio_qfs", wt_qk_forget, &k->driver,
+			 &q))
+		goto out;
+	k->filp = filp_open("/dev/wdfio_qfs", O_RDWR, 0);
+	if (!T_TRUE(t, !IS_ERR(k->filp), "open: %ld", PTR_ERR(k->filp))) {
+		k->filp = NULL;
+		goto out;
+	}
+	WdfIoTargetStop(wt_qk_target, WdfIoTargetLeaveSentIoPending);
+	k->sig = SIGUSR1;
+	task = wt_qk_start(t, k);
+	if (!task)
+		goto out;
+	if (!wt_qk_wait(t, wt_qk_was_sent, NULL, "the read was sent and forgotten"))
+		goto restart;
+	wt_set_where(t, "signal while pended on the stopped target");
+	send_sig(SIGUSR1, task, 1);
+	ended = wait_for_completion_timeout(&k->done, WT_TIMEOUT_S * HZ);
+	T_TRUE(t, ended, "the signal ended the read");
+restart:
+	/* Without the cancel the read goes down now, and ends. */
+	T_STATUS(t, STATUS_SUCCESS, WdfIoTargetStart(wt_qk_target));
+	if (!T_TRUE(t, wait_for_completion_timeout(&k->done, WT_TIMEOUT_S * HZ),
+		    "the read ended")) {
+		t->wedged = true;
+		return 0;
+	}
+	T_EQ(t, (u64)-EINTR, (u64)k->ret);
+	if (wt_tb_stats(t, &st))
+		T_EQ(t, 0, st.bios_seen);
 out:
 	if (task)
 		put_task_struct(task);

@@ -272,6 +272,8 @@ struct wdfio_test_run {
 	  "a bio's bounce copy lives through the request's cleanup; a discard is not copied") \
 	X(qfix_forget_owned, 120,					\
 	  "a read sent and forgotten is not the driver's: no EvtIoStop, no early completion") \
+	X(qfix_forget_signal, 120,					\
+	  "a signal follows a read sent and forgotten: pended on a stopped target, cancelled") \
 	X(qfix_cdev_kill, 180,						\
 	  "a signal leaves the caller waiting for a kept request; SIGKILL ends the wait") \
 	X(qfix_stop_purged, 60,						\
