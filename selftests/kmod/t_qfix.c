@@ -559,7 +559,7 @@ int wt_qfix_forget_signal(struct wt *t)
 	struct task_struct *task = NULL;
 	struct wdfio_tb_stats st;
 	struct wt_qk_reader *k;
-	bool ended;
+	bool ended = false;
 	WDFQUEUE q;
 
 	atomic_set(&wt_qk_sent, 0);
@@ -593,7 +593,8 @@ int wt_qfix_forget_signal(struct wt *t)
 restart:
 	/* Without the cancel the read goes down now, and ends. */
 	T_STATUS(t, STATUS_SUCCESS, WdfIoTargetStart(wt_qk_target));
-	if (!T_TRUE(t, wait_for_completion_timeout(&k->done, WT_TIMEOUT_S * HZ),
+	if (!ended &&
+	    !T_TRUE(t, wait_for_completion_timeout(&k->done, WT_TIMEOUT_S * HZ),
 		    "the read ended")) {
 		t->wedged = true;
 		return 0;
