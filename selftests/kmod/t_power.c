@@ -559,6 +559,18 @@ int wt_power_not_managed(struct wt *t)
 		goto out;
 	wt_pw.mode = WT_PW_KEEP;
 
+	wt_set_where(t, "bad arguments");
+	wt_quiet_verifier(t);
+	T_STATUS(t, STATUS_INVALID_PARAMETER,
+		 wdfio_device_set_power_state(f->device, WdfPowerDeviceInvalid, 0));
+	T_STATUS(t, STATUS_INVALID_PARAMETER,
+		 wdfio_device_set_power_state(f->device, WdfPowerDeviceMaximum, 0));
+	T_STATUS(t, STATUS_INVALID_HANDLE,
+		 wdfio_device_set_power_state(NULL, WdfPowerDeviceD3, 0));
+	T_STATUS(t, STATUS_SUCCESS,
+		 wdfio_device_set_power_state(f->device, WdfPowerDeviceD0, 0));
+	T_TRUE(t, !wt_pw_held(f->q), "in D0 already");
+
 	wt_set_where(t, "leaving D0 with nothing owned");
 	T_STATUS(t, STATUS_SUCCESS,
 		 wdfio_device_set_power_state(f->device, WdfPowerDeviceD2, 0));
