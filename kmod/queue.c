@@ -490,6 +490,9 @@ static void wdfio_queue_insert_locked(struct wdfio_queue *q,
 	struct wdfio_qreq *qr = req->qr;
 
 	lockdep_assert_held(&q->dev->lock);
+	/* Queued again: no EvtIoStop(Suspend) answer or EvtIoResume due. */
+	qr->suspend_notified = false;
+	qr->resume_due = false;
 	if (head)
 		list_add(&qr->entry, &q->pending);
 	else

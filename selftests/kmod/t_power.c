@@ -164,6 +164,7 @@ struct wt_pw_fix {
 	WDFQUEUE q;		/* power-managed, parallel, writes */
 	WDFQUEUE npq;		/* not power-managed, reads (optional) */
 	WDFQUEUE man;		/* power-managed, manual (optional) */
+	WDFQUEUE q2;		/* power-managed, parallel, writes (optional) */
 	struct wt_pw_io io[WT_PW_MAX];
 	unsigned int nio;
 	struct wt_pw_pow pow;
@@ -196,7 +197,7 @@ static void wt_pw_pow_fn(struct work_struct *work)
 
 /* A control device /dev/wdfio_pw<n>: its default queue takes writes. */
 static bool wt_pw_open(struct wt *t, struct wt_pw_fix *f, int n,
-		       bool with_stop, bool with_npq)
+		       bool with_stop, bool with_npq, bool with_q2)
 {
 	WCHAR wname[] = L"\\Device\\wdfio_pw0";
 	WDF_IO_QUEUE_CONFIG qc;
@@ -245,6 +246,15 @@ static bool wt_pw_open(struct wt *t, struct wt_pw_fix *f, int n,
 		WDF_IO_QUEUE_CONFIG_INIT(&qc, WdfIoQueueDispatchManual);
 		if (!T_STATUS(t, STATUS_SUCCESS,
 			      WdfIoQueueCreate(f->device, &qc, NULL, &f->man)))
+			return false;
+	}
+	if (with_q2) {
+		WDF_IO_QUEUE_CONFIG_INIT(&qc, WdfIoQueueDispatchParallel);
+		qc.EvtIoWrite = wt_pw_write;
+		qc.EvtIoStop = wt_pw_stop;
+		qc.EvtIoResume = wt_pw_resume;
+		if (!T_STATUS(t, STATUS_SUCCESS,
+			      WdfIoQueueCreate(f->device, &qc, NULL, &f->q2)))
 			return false;
 	}
 	WdfControlFinishInitializing(f->device);
@@ -408,7 +418,7 @@ int wt_power_stop_requeue(struct wt *t)
 	f = wt_pw_alloc(t);
 	if (!f)
 		return 0;
-	if (!wt_pw_open(t, f, 1, true, false))
+	if (!wt_pw_open(t, f, 1, true, false, false))
 		goto out;
 	wt_pw.mode = WT_PW_LATER;
 	wt_pw.keep = true;
@@ -485,7 +495,7 @@ int wt_power_stop_resume(struct wt *t)
 	f = wt_pw_alloc(t);
 	if (!f)
 		return 0;
-	if (!wt_pw_open(t, f, 2, true, false))
+	if (!wt_pw_open(t, f, 2, true, false, false))
 		goto out;
 	wt_pw.mode = WT_PW_KEEP;
 	wt_pw.keep = true;
@@ -555,7 +565,7 @@ int wt_power_not_managed(struct wt *t)
 	f = wt_pw_alloc(t);
 	if (!f)
 		return 0;
-	if (!wt_pw_open(t, f, 3, true, true))
+	if (!wt_pw_open(t, f, 3, true, true, false))
 		goto out;
 	wt_pw.mode = WT_PW_KEEP;
 
@@ -621,7 +631,7 @@ int wt_power_no_stop(struct wt *t)
 	f = wt_pw_alloc(t);
 	if (!f)
 		return 0;
-	if (!wt_pw_open(t, f, 4, false, false))
+	if (!wt_pw_open(t, f, 4, false, false, false))
 		goto out;
 	wt_pw.keep = true;
 	w0 = wt_pw_start(t, f, 0, false);
@@ -671,7 +681,7 @@ int wt_power_deadline(struct wt *t)
 	f = wt_pw_alloc(t);
 	if (!f)
 		return 0;
-	if (!wt_pw_open(t, f, 5, true, false))
+	if (!wt_pw_open(t, f, 5, true, false, false))
 		goto out;
 	wt_pw.mode = WT_PW_LATER;
 	wt_pw.keep = true;
@@ -725,7 +735,7 @@ int wt_power_delete_down(struct wt *t)
 	f = wt_pw_alloc(t);
 	if (!f)
 		return 0;
-	if (!wt_pw_open(t, f, 6, true, false))
+	if (!wt_pw_open(t, f, 6, true, false, false))
 		goto out;
 	wt_pw.mode = WT_PW_KEEP;
 	wt_pw.keep = true;
@@ -748,6 +758,65 @@ int wt_power_delete_down(struct wt *t)
 	T_EQ(t, WdfRequestStopActionPurge, wt_pw.stop_flags[1]);
 	T_EQ(t, 1, atomic_read(&wt_pw.npres));
 	T_EQ(t, 0, atomic_read(&wt_pw.resumes));
+out:
+	wt_pw_close(t, f);
+	wt_pw_free(t, f);
+	return 0;
+}
+
+/*
+ * A request kept through a power-down and then forwarded to another
+ * power-managed queue is that queue's like any other: no EvtIoResume for
+ * it, and the next power-down calls EvtIoStop for it again.
+ */
+int wt_power_forward_kept(struct wt *t)
+{
+	struct wt_pw_fix *f;
+	struct wt_pw_io *w0;
+	WDFREQUEST r0;
+
+	f = wt_pw_alloc(t);
+	if (!f)
+		return 0;
+	if (!wt_pw_open(t, f, 7, true, false, true))
+		goto out;
+	wt_pw.mode = WT_PW_KEEP;
+	wt_pw.keep = true;
+	w0 = wt_pw_start(t, f, 0, false);
+	if (!w0 || !wt_pw_wait_state(t, f->q, 0, 1))
+		goto out;
+	r0 = wt_pw.pres[0].req;
+
+	wt_set_where(t, "kept, then forwarded while out of D0");
+	T_STATUS(t, STATUS_SUCCESS,
+		 wdfio_device_set_power_state(f->device, WdfPowerDeviceD3, 0));
+	T_EQ(t, 1, atomic_read(&wt_pw.stops));
+	T_STATUS(t, STATUS_SUCCESS, WdfRequestForwardToIoQueue(r0, f->q2));
+	if (!wt_pw_wait_state(t, f->q2, 1, 0))
+		goto out;
+
+	wt_set_where(t, "back in D0: presented by the second queue");
+	T_STATUS(t, STATUS_SUCCESS,
+		 wdfio_device_set_power_state(f->device, WdfPowerDeviceD0, 0));
+	if (!wt_pw_wait_state(t, f->q2, 0, 1))
+		goto out;
+	T_EQ(t, 0, atomic_read(&wt_pw.resumes));
+	T_EQ(t, 2, atomic_read(&wt_pw.npres));
+	T_PTR(t, r0, wt_pw.pres[1].req);
+	wt_pw_check_pres(t, 1, 0);
+
+	wt_set_where(t, "the next power-down stops it again");
+	T_STATUS(t, STATUS_SUCCESS,
+		 wdfio_device_set_power_state(f->device, WdfPowerDeviceD3, 0));
+	T_EQ(t, 2, atomic_read(&wt_pw.stops));
+	T_PTR(t, r0, wt_pw.stop_req[1]);
+	T_EQ(t, WdfRequestStopActionSuspend, wt_pw.stop_flags[1]);
+	T_STATUS(t, STATUS_SUCCESS,
+		 wdfio_device_set_power_state(f->device, WdfPowerDeviceD0, 0));
+	T_EQ(t, 1, atomic_read(&wt_pw.resumes));
+	T_PTR(t, r0, wt_pw.resume_req);
+	WdfRequestCompleteWithInformation(r0, STATUS_SUCCESS, WT_PW_LEN);
+	wt_pw_io_ended(t, w0, WT_PW_LEN);
 out:
 	wt_pw_close(t, f);
 	wt_pw_free(t, f);

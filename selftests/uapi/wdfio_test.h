@@ -292,6 +292,8 @@ struct wdfio_test_run {
 	  "never acknowledged: STATUS_IO_TIMEOUT after the deadline, back in D0, completable") \
 	X(power_delete_down, 120,					\
 	  "deleting the device out of D0: queued cancelled, kept gets EvtIoStop(Purge)") \
+	X(power_forward_kept, 120,					\
+	  "a kept request forwarded to another managed queue: no EvtIoResume, stopped again") \
 	X(storm, 1200,							\
 	  "100000 sends on 2 CPUs with random timeouts and cancels: exactly-once, statuses, data") \
 	X(storm_stop_start, 900,					\
