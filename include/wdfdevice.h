@@ -24,6 +24,21 @@ typedef enum _WDF_DEVICE_IO_TYPE {
 	WdfDeviceIoMaximum,
 } WDF_DEVICE_IO_TYPE, *PWDF_DEVICE_IO_TYPE;
 
+/*
+ * Device power states (KMDF 1.33 wdfdevice.h). Linux: a device changes state only through
+ * wdfio_device_set_power_state() (wdflinux.h), which a port calls from its dev_pm_ops.
+ */
+typedef enum _WDF_POWER_DEVICE_STATE {
+	WdfPowerDeviceInvalid = 0,
+	WdfPowerDeviceD0,
+	WdfPowerDeviceD1,
+	WdfPowerDeviceD2,
+	WdfPowerDeviceD3,
+	WdfPowerDeviceD3Final,
+	WdfPowerDevicePrepareForHibernation,
+	WdfPowerDeviceMaximum,
+} WDF_POWER_DEVICE_STATE, *PWDF_POWER_DEVICE_STATE;
+
 /* SDDL strings of wdmsec.h that WdfControlDeviceInitAllocate understands */
 #define SDDL_DEVOBJ_KERNEL_ONLY			L"D:P"
 #define SDDL_DEVOBJ_SYS_ALL			L"D:P(A;;GA;;;SY)"

@@ -97,6 +97,38 @@ void wdfio_device_init_set_mode(PWDFDEVICE_INIT DeviceInit, unsigned int Mode);
 NTSTATUS wdfio_driver_add_device(WDFDRIVER Driver, PCUNICODE_STRING LowerDeviceName,
 				 WDFDEVICE *Device);
 
+/*
+ * Linux: what the power manager does on Windows when a device leaves or re-enters D0, for
+ * a port to call from its own dev_pm_ops (suspend/resume of its usb_driver, pci_driver...).
+ * Process context, not from a callback of one of the device's power-managed queues.
+ *
+ * Leaving D0 (D1, D2, D3, D3Final, PrepareForHibernation): every power-managed queue of
+ * the device stops presenting (new requests stay queued), EvtIoStop(WdfRequestStopAction-
+ * Suspend, | WdfRequestStopRequestCancelable if marked cancelable) is called once for each
+ * request the driver owns from it, and the call returns once each of them is completed,
+ * forwarded, or acknowledged (WdfRequestStopAcknowledge: Requeue TRUE puts it back at the
+ * head of its queue, FALSE lets the driver keep it). A queue without EvtIoStop: once each
+ * is completed. Re-entering D0: EvtIoResume for each request kept with Requeue FALSE,
+ * then the queues present again. Queues created with PowerManaged WdfFalse (a filter
+ * device's, by default) are not touched.
+ *
+ * @TimeoutMs bounds the wait for the driver (0: WDFIO_POWER_TIMEOUT_MS). When it passes
+ * the device goes back to D0 as if re-entering it (the queues present again, EvtIoResume
+ * for what was kept) and STATUS_IO_TIMEOUT is returned, so that a failed suspend leaves
+ * the device working, as Linux expects of a suspend callback that fails; the requests
+ * not acknowledged stay the driver's (a late WdfRequestStopAcknowledge(TRUE) still
+ * requeues; FALSE brings no EvtIoResume).
+ *
+ * Return: STATUS_SUCCESS (also when already in that state: D1..D3 are all "out of D0");
+ * STATUS_IO_TIMEOUT; STATUS_INVALID_PARAMETER (a bad state); STATUS_INVALID_HANDLE;
+ * STATUS_DELETE_PENDING (the device is being deleted); STATUS_INVALID_DEVICE_STATE
+ * (called where sleeping is not allowed).
+ */
+#define WDFIO_POWER_TIMEOUT_MS		10000
+
+NTSTATUS wdfio_device_set_power_state(WDFDEVICE Device, WDF_POWER_DEVICE_STATE DeviceState,
+				      ULONG TimeoutMs);
+
 #ifndef WDFIO_CORE	/* wdfio's own sources define the DDIs themselves */
 #include <linux/export.h>
 #define WdfIoTargetCreate(Device, IoTargetAttributes, IoTarget)		\

@@ -456,6 +456,7 @@ NTSTATUS WdfDeviceCreate(PWDFDEVICE_INIT *DeviceInit,
 		return status;
 	spin_lock_init(&dev->lock);
 	init_waitqueue_head(&dev->idle_wq);
+	wdfio_device_power_init(dev);
 	dev->io_type = init->io_type;
 	dev->mode = init->mode;
 	dev->exclusive = init->exclusive;

@@ -207,6 +207,7 @@ struct wdfio_queue *wdfio_device_int_queue(struct wdfio_device *dev,
 	if (q)
 		return q;
 	WDF_IO_QUEUE_CONFIG_INIT(&cfg, WdfIoQueueDispatchManual);
+	cfg.PowerManaged = WdfFalse;	/* the driver's own requests: no EvtIoStop */
 	*status = WdfIoQueueCreate(wdfio_device_handle(dev), &cfg,
 				   WDF_NO_OBJECT_ATTRIBUTES, &h);
 	if (!NT_SUCCESS(*status))

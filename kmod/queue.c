@@ -56,7 +56,7 @@ static bool wdfio_queue_has_room(struct wdfio_queue *q)
 	ULONG max = q->cfg.Settings.Parallel.NumberOfPresentedRequests;
 
 	lockdep_assert_held(&q->dev->lock);
-	if (!q->dispatching)
+	if (!q->dispatching || q->power_held)
 		return false;
 	switch (q->cfg.DispatchType) {
 	case WdfIoQueueDispatchSequential:
@@ -181,7 +181,7 @@ static void wdfio_queue_dispatch(struct wdfio_queue *q)
 			req = wdfio_queue_take(q);
 			wdfio_object_get(&req->obj);
 		} else if (q->ready_due && q->ready_cb && q->dispatching &&
-			   q->nr_pending) {
+			   !q->power_held && q->nr_pending) {
 			cb = q->ready_cb;
 			ctx = q->ready_ctx;
 			q->ready_due = false;
@@ -229,6 +229,12 @@ static void wdfio_queue_run(struct wdfio_queue *q)
 		return;
 	}
 	wdfio_queue_dispatch(q);
+}
+
+/* Let @q present what its state allows now (queue_power.c) */
+void wdfio_queue_kick(struct wdfio_queue *q)
+{
+	wdfio_queue_run(q);
 }
 
 static void wdfio_bounce_to_bio(struct bio *bio, const void *buf, size_t n)
@@ -488,6 +494,9 @@ static void wdfio_queue_insert_locked(struct wdfio_queue *q,
 	struct wdfio_qreq *qr = req->qr;
 
 	lockdep_assert_held(&q->dev->lock);
+	/* Queued again: no EvtIoStop(Suspend) answer or EvtIoResume due. */
+	qr->suspend_notified = false;
+	qr->resume_due = false;
 	if (head)
 		list_add(&qr->entry, &q->pending);
 	else
@@ -774,6 +783,7 @@ void wdfio_queue_power_purge(struct wdfio_queue *q)
 	unsigned long flags;
 	unsigned int i;
 
+	wdfio_queue_power_exit(q);
 	spin_lock_irqsave(&dev->lock, flags);
 	q->accept = false;
 	q->dispatching = false;
@@ -872,8 +882,10 @@ static NTSTATUS wdfio_queue_check_config(PWDF_IO_QUEUE_CONFIG c)
  *	callbacks only where sleeping is allowed (from a workqueue if needed)
  * @Queue: receives the handle; optional for a default queue only
  *
- * The queue starts accepting and dispatching. PowerManaged is accepted and
- * ignored (Linux devices here have no power states).
+ * The queue starts accepting and dispatching. PowerManaged: WdfTrue, or
+ * WdfUseDefault on a device that is not a filter, makes the queue hold
+ * while its device is out of D0 (queue_power.c; control devices too, unlike
+ * KMDF: see the README).
  *
  * Context: Any context (KMDF: DISPATCH_LEVEL).
  * Return: STATUS_SUCCESS; STATUS_INVALID_HANDLE; STATUS_INVALID_PARAMETER
@@ -944,6 +956,7 @@ NTSTATUS WdfIoQueueCreate(WDFDEVICE Device, PWDF_IO_QUEUE_CONFIG Config,
 		dev->default_queue = q;
 		spin_unlock_irqrestore(&dev->lock, flags);
 	}
+	wdfio_queue_power_init(q);
 	if (Queue)
 		*Queue = wdfio_queue_handle(q);
 	return STATUS_SUCCESS;
@@ -986,6 +999,8 @@ WDF_IO_QUEUE_STATE WdfIoQueueGetState(WDFQUEUE Queue, PULONG QueueRequests,
 		state |= WdfIoQueueNoRequests;
 	if (!q->nr_owned)
 		state |= WdfIoQueueDriverNoRequests;
+	if (q->power_held)
+		state |= WdfIoQueuePnpHeld;
 	if (QueueRequests)
 		*QueueRequests = q->nr_pending;
 	if (DriverRequests)
@@ -1384,7 +1399,7 @@ NTSTATUS WdfIoQueueRetrieveNextRequest(WDFQUEUE Queue, WDFREQUEST *OutRequest)
 	if (q->cfg.DispatchType == WdfIoQueueDispatchParallel)
 		return STATUS_INVALID_DEVICE_STATE;
 	spin_lock_irqsave(&q->dev->lock, flags);
-	if (!q->dispatching) {
+	if (!q->dispatching || q->power_held) {
 		spin_unlock_irqrestore(&q->dev->lock, flags);
 		return STATUS_WDF_PAUSED;
 	}
@@ -1902,8 +1917,10 @@ EXPORT_SYMBOL_GPL(WdfRequestIsCanceled);
 /**
  * WdfRequestStopAcknowledge() - answer EvtIoStop for a request
  * @Request: the request EvtIoStop was called for
- * @Requeue: TRUE: give it back to its queue (which, being deleted, cancels
- *	it); FALSE: the driver keeps it and completes it later
+ * @Requeue: TRUE: give it back to the head of its queue (which, being
+ *	deleted, cancels it; held for power, presents it again in D0);
+ *	FALSE: the driver keeps it and completes it later (after a
+ *	power-down, EvtIoResume is called for it when the device is back in D0)
  *
  * Context: Any context.
  * Return: Nothing.
@@ -1919,18 +1936,27 @@ void WdfRequestStopAcknowledge(WDFREQUEST Request, BOOLEAN Requeue)
 		return;
 	qr = req->qr;
 	spin_lock_irqsave(&qr->dev->lock, flags);
-	if (qr->state != WDFIO_QR_OWNED || !qr->stop_notified) {
+	if (qr->state != WDFIO_QR_OWNED ||
+	    !(qr->stop_notified || qr->suspend_notified)) {
 		spin_unlock_irqrestore(&qr->dev->lock, flags);
 		wdfio_misuse("request %p: no EvtIoStop to acknowledge", req);
 		return;
 	}
-	if (!Requeue || qr->cancel_routine) {
+	if (Requeue && qr->cancel_routine) {
 		spin_unlock_irqrestore(&qr->dev->lock, flags);
-		if (Requeue)
-			wdfio_misuse("request %p requeued while cancelable", req);
+		wdfio_misuse("request %p requeued while cancelable", req);
 		return;
 	}
 	q = qr->queue;
+	wdfio_qreq_power_ack(qr, Requeue);
+	if (!Requeue) {
+		wdfio_object_get(&q->obj);
+		spin_unlock_irqrestore(&qr->dev->lock, flags);
+		/* A power-down may be waiting for this (queue_power.c). */
+		wake_up_all(&q->idle_wq);
+		wdfio_object_put(&q->obj);
+		return;
+	}
 	list_del_init(&qr->entry);
 	q->nr_owned--;
 	wdfio_queue_insert_locked(q, req, true);
@@ -1942,8 +1968,11 @@ void WdfRequestStopAcknowledge(WDFREQUEST Request, BOOLEAN Requeue)
 		wdfio_queue_cancel_queued(q, req, flags);
 		return;
 	}
+	wdfio_object_get(&q->obj);
 	spin_unlock_irqrestore(&qr->dev->lock, flags);
 	wdfio_queue_run(q);
+	wake_up_all(&q->idle_wq);
+	wdfio_object_put(&q->obj);
 }
 EXPORT_SYMBOL_GPL(WdfRequestStopAcknowledge);
 

@@ -117,6 +117,12 @@ struct WDFDEVICE_INIT {
  *	requests in EvtIoInCallerContext (made at first use, set once with
  *	cmpxchg)
  * @in_caller: EvtIoInCallerContext, or NULL
+ * @power_lock: serializes wdfio_device_set_power_state() (queue_power.c)
+ * @power_down: (L) the device is out of D0: power-managed queues hold
+ * @power_state: (L) its WDF_POWER_DEVICE_STATE (WdfPowerDeviceD0 at creation)
+ * @power_gen: (L) counts power-downs: a request's @stop_gen tells whether
+ *	EvtIoStop(Suspend) was called for it in the current one
+ * @pm_queues: (L) the power-managed queues, linked by their @pm_node
  */
 struct wdfio_device {
 	struct wdfio_object obj;
@@ -143,6 +149,11 @@ struct wdfio_device {
 	struct wdfio_fo_config fo;
 	struct wdfio_queue *int_queue;
 	PFN_WDF_IO_IN_CALLER_CONTEXT in_caller;
+	struct mutex power_lock;	/* see the kernel-doc above */
+	bool power_down;
+	WDF_POWER_DEVICE_STATE power_state;
+	unsigned int power_gen;
+	struct list_head pm_queues;
 };
 
 /**
@@ -197,7 +208,14 @@ struct wdfio_fileobj {
  *	or the callback registered, with requests queued): @ready_cb runs
  *	from the dispatch loop once the queue dispatches
  * @dispatch_work: presents requests from process context (@passive)
- * @idle_wq: woken when @nr_owned or @nr_pending drops to zero
+ * @idle_wq: woken when @nr_owned or @nr_pending drops to zero, and when
+ *	the driver acknowledges an EvtIoStop(Suspend)
+ * @power_managed: the queue holds while its device is out of D0
+ *	(WDF_IO_QUEUE_CONFIG.PowerManaged, queue_power.c); set at creation
+ * @power_held: (L) held for power: nothing is presented or retrieved,
+ *	whatever the driver's start/stop state (@dispatching)
+ * @pm_node: (L) on the device's @pm_queues while @power_managed, until the
+ *	queue's deletion
  */
 struct wdfio_queue {
 	struct wdfio_object obj;
@@ -224,6 +242,9 @@ struct wdfio_queue {
 	bool ready_due;
 	struct work_struct dispatch_work;
 	wait_queue_head_t idle_wq;
+	bool power_managed;
+	bool power_held;
+	struct list_head pm_node;
 };
 
 /* How a front-end learns that its request completed. */
@@ -256,7 +277,11 @@ enum wdfio_qr_state {
  * @out_mem: WDFMEMORY over @out_buf, made on demand
  * @cancel_routine: (L) EvtRequestCancel while marked cancelable
  * @cancelled: (L) the front-end cancelled it (IRP Cancel flag)
- * @stop_notified: (L) EvtIoStop was called and not acknowledged yet
+ * @stop_notified: (L) EvtIoStop(Purge) was called (the queue is deleted)
+ * @suspend_notified: (L) EvtIoStop(Suspend) was called and not acknowledged
+ * @resume_due: (L) acknowledged with Requeue FALSE while the device is out
+ *	of D0: EvtIoResume is called for it when the device is back in D0
+ * @stop_gen: (L) the device's @power_gen when EvtIoStop(Suspend) was called
  * @fe: front-end completion
  * @fe_ctx: its context
  * @bio: the bio of a block front-end request; its data is reached through
@@ -288,6 +313,9 @@ struct wdfio_qreq {
 	PFN_WDF_REQUEST_CANCEL cancel_routine;
 	bool cancelled;
 	bool stop_notified;
+	bool suspend_notified;
+	bool resume_due;
+	unsigned int stop_gen;
 	const struct wdfio_fe_ops *fe;
 	void *fe_ctx;
 	struct bio *bio;
@@ -380,6 +408,13 @@ NTSTATUS wdfio_device_submit(struct wdfio_device *dev,
 			     struct wdfio_request **out);
 void wdfio_qreq_cancel(struct wdfio_request *req);
 void wdfio_queue_power_purge(struct wdfio_queue *q);
+void wdfio_queue_kick(struct wdfio_queue *q);
+
+/* queue_power.c */
+void wdfio_device_power_init(struct wdfio_device *dev);
+void wdfio_queue_power_init(struct wdfio_queue *q);
+void wdfio_queue_power_exit(struct wdfio_queue *q);
+void wdfio_qreq_power_ack(struct wdfio_qreq *qr, bool requeue);
 
 /* blkdev.c */
 int wdfio_blkdev_register(struct wdfio_device *dev);

@@ -150,7 +150,7 @@ NTSTATUS WdfIoQueueRetrieveFoundRequest(WDFQUEUE Queue, WDFREQUEST FoundRequest,
 	if (!OutRequest)
 		return STATUS_INVALID_PARAMETER;
 	spin_lock_irqsave(&q->dev->lock, flags);
-	if (!q->dispatching)
+	if (!q->dispatching || q->power_held)
 		status = STATUS_WDF_PAUSED;
 	else if (!wdfio_qf_queued_on(q, req->qr))
 		status = STATUS_NOT_FOUND;
@@ -197,7 +197,7 @@ NTSTATUS WdfIoQueueRetrieveRequestByFileObject(WDFQUEUE Queue,
 	if (q->cfg.DispatchType == WdfIoQueueDispatchParallel)
 		return STATUS_INVALID_DEVICE_STATE;
 	spin_lock_irqsave(&q->dev->lock, flags);
-	if (!q->dispatching) {
+	if (!q->dispatching || q->power_held) {
 		status = STATUS_WDF_PAUSED;
 	} else {
 		list_for_each_entry(qr, &q->pending, entry) {

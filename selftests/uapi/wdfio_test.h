@@ -282,6 +282,20 @@ struct wdfio_test_run {
 	  "Stop/PurgeSynchronously with a callback pending return; it runs later") \
 	X(queue_ready_notify, 120,					\
 	  "WdfIoQueueReadyNotify: empty to not empty, on Start, at registration") \
+	X(power_stop_requeue, 120,					\
+	  "out of D0: EvtIoStop(Suspend|Cancelable), waits for the ack; Requeue TRUE re-presents") \
+	X(power_stop_resume, 120,					\
+	  "Requeue FALSE: EvtIoResume back in D0, before what waited is presented in order") \
+	X(power_not_managed, 120,					\
+	  "PowerManaged WdfFalse keeps presenting out of D0; a managed manual queue is paused") \
+	X(power_no_stop, 120,						\
+	  "no EvtIoStop: leaving D0 waits until the driver completes its request") \
+	X(power_deadline, 120,						\
+	  "never acknowledged: STATUS_IO_TIMEOUT after the deadline, back in D0, completable") \
+	X(power_delete_down, 120,					\
+	  "deleting the device out of D0: queued cancelled, kept gets EvtIoStop(Purge)") \
+	X(power_forward_kept, 120,					\
+	  "a kept request forwarded to another managed queue: no EvtIoResume, stopped again") \
 	X(storm, 1200,							\
 	  "100000 sends on 2 CPUs with random timeouts and cancels: exactly-once, statuses, data") \
 	X(storm_stop_start, 900,					\
