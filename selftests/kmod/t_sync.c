@@ -14,7 +14,9 @@
 #include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/fs.h>
+#include <linux/kthread.h>
 #include <linux/mutex.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/workqueue.h>
@@ -859,5 +861,90 @@ out:
 out_jobs:
 	if (!t->wedged)
 		kfree(jobs);
+	return 0;
+}
+
+/* ---- WdfRequestMarkCancelable of a cancelled request, lock held --------------- */
+
+static EVT_WDF_IO_QUEUE_IO_READ ws_keep_read;
+
+static void ws_keep_read(WDFQUEUE Queue, WDFREQUEST Request, size_t Length)
+{
+	ws.kept = Request;	/* owned, not cancelable */
+	complete(&ws.entered);
+}
+
+/* A reader on its own thread, so that a signal can cancel its request. */
+static int ws_sig_read_fn(void *arg)
+{
+	struct ws_job *j = arg;
+	loff_t pos = 0;
+
+	allow_signal(SIGUSR1);
+	j->ret = kernel_read(j->filp, j->buf, WS_LEN, &pos);
+	complete(&j->done);
+	return 0;
+}
+
+int wt_sync_mark_cancelled(struct wt *t)
+{
+	struct ws_cfg c = {
+		.dev_level = WdfExecutionLevelInheritFromParent,
+		.dev_scope = WdfSynchronizationScopeDevice,
+		.q_scope = WdfSynchronizationScopeInheritFromParent,
+		.rtype = WdfIoQueueDispatchParallel,
+		.read = ws_keep_read,
+	};
+	struct task_struct *task;
+	struct ws_job *j;
+	struct ws_dev d;
+	int i;
+
+	j = kzalloc(sizeof(*j), GFP_KERNEL);
+	if (!T_TRUE(t, j, "kzalloc"))
+		return 0;
+	ws_reset();
+	if (!ws_setup(t, &d, &c))
+		goto out;
+	wt_set_where(t, "a kept read is cancelled by a signal");
+	init_completion(&j->done);
+	j->filp = d.filp;
+	task = kthread_run(ws_sig_read_fn, j, "ws_sig_reader");
+	if (!T_TRUE(t, !IS_ERR(task), "kthread_run: %ld", PTR_ERR(task)))
+		goto out;
+	get_task_struct(task);
+	if (!T_TRUE(t, wait_for_completion_timeout(&ws.entered,
+						   WT_TIMEOUT_S * HZ),
+		    "the read was presented")) {
+		t->wedged = true;	/* the reader waits in the queue */
+		put_task_struct(task);
+		return 0;
+	}
+	send_sig(SIGUSR1, task, 1);
+	for (i = 0; i < WT_TIMEOUT_S * 100 && !WdfRequestIsCanceled(ws.kept);
+	     i++)
+		usleep_range(10000, 20000);
+	T_TRUE(t, WdfRequestIsCanceled(ws.kept), "the request is cancelled");
+
+	wt_set_where(t, "WdfRequestMarkCancelable with the device's lock held");
+	WdfObjectAcquireLock(d.device);
+	WdfRequestMarkCancelable(ws.kept, ws_cancel_cb);
+	ws.cancels_inside = atomic_read(&ws.cancels);
+	WdfObjectReleaseLock(d.device);
+	T_EQ(t, 0, ws.cancels_inside);	/* not called under the caller's lock */
+	if (!T_TRUE(t, wait_for_completion_timeout(&j->done,
+						   WT_TIMEOUT_S * HZ),
+		    "the read ended")) {
+		t->wedged = true;
+		put_task_struct(task);
+		return 0;
+	}
+	put_task_struct(task);
+	T_EQ(t, 1, atomic_read(&ws.cancels));
+	T_EQ(t, (u64)-EINTR, (u64)j->ret);
+out:
+	ws_teardown(&d);
+	if (!t->wedged)
+		kfree(j);
 	return 0;
 }

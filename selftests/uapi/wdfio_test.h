@@ -294,6 +294,8 @@ struct wdfio_test_run {
 	  "WdfObjectAcquireLock on a Device-scope queue keeps the other queue's callback out") \
 	X(sync_cancel_inside, 120,					\
 	  "scope Device: a purge inside EvtIoRead runs EvtRequestCancel after it, no deadlock") \
+	X(sync_mark_cancelled, 120,					\
+	  "WdfRequestMarkCancelable of a cancelled request under the lock: routine deferred") \
 	X(sync_forward, 300,						\
 	  "scope Device: reads sent on to nullb0 from EvtIoRead under its spinlock complete") \
 	X(storm, 1200,							\
