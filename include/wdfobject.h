@@ -151,6 +151,14 @@ void WdfObjectDereferenceActual(WDFOBJECT Handle, PVOID Tag, LONG Line, PCCH Fil
 /* Deletion */
 void WdfObjectDelete(WDFOBJECT Object);
 
+/*
+ * The callback lock of a WDFDEVICE or WDFQUEUE (the one its
+ * SynchronizationScope serialises callbacks with): a mutex at
+ * ExecutionLevel Passive, else a spinlock (then do not sleep until the release).
+ */
+void WdfObjectAcquireLock(WDFOBJECT Object);
+void WdfObjectReleaseLock(WDFOBJECT Object);
+
 #define WdfObjectReference(Handle)	WdfObjectReferenceWithTag(Handle, NULL)
 #define WdfObjectReferenceWithTag(Handle, Tag) \
 	WdfObjectReferenceActual(Handle, Tag, __LINE__, __FILE__)

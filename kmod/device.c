@@ -55,6 +55,8 @@ static NTSTATUS wdfio_driver_create(PWDF_OBJECT_ATTRIBUTES attr,
 	if (attr && attr->ParentObject)
 		return STATUS_WDF_PARENT_ASSIGNMENT_NOT_ALLOWED;
 	status = wdfio_object_check_attributes(attr);
+	if (NT_SUCCESS(status))
+		status = wdfio_sync_check_attributes(attr);
 	if (!NT_SUCCESS(status))
 		return status;
 	drv = wdfio_object_alloc(&wdfio_driver_ops, sizeof(*drv), attr,
@@ -62,6 +64,7 @@ static NTSTATUS wdfio_driver_create(PWDF_OBJECT_ATTRIBUTES attr,
 	if (!drv)
 		return status;
 	drv->config = *config;
+	wdfio_driver_sync_init(drv, attr);
 	drv->owner = owner;
 	if (out)
 		*out = wdfio_driver_handle(drv);
@@ -86,6 +89,8 @@ static NTSTATUS wdfio_driver_create(PWDF_OBJECT_ATTRIBUTES attr,
  * Return: STATUS_SUCCESS; STATUS_INVALID_PARAMETER (NULL config);
  * STATUS_INFO_LENGTH_MISMATCH (config or attributes Size);
  * STATUS_WDF_PARENT_ASSIGNMENT_NOT_ALLOWED (a parent);
+ * STATUS_WDF_OBJECT_ATTRIBUTES_INVALID (ExecutionLevel or
+ * SynchronizationScope out of range: they are the devices' defaults);
  * STATUS_INSUFFICIENT_RESOURCES.
  */
 NTSTATUS WdfDriverCreate(PDRIVER_OBJECT DriverObject,
@@ -427,6 +432,8 @@ static const struct wdfio_obj_ops wdfio_device_ops = {
  * Return: STATUS_SUCCESS; STATUS_INVALID_PARAMETER (NULL arguments);
  * STATUS_INFO_LENGTH_MISMATCH (attributes);
  * STATUS_WDF_PARENT_ASSIGNMENT_NOT_ALLOWED (a parent in the attributes);
+ * STATUS_WDF_OBJECT_ATTRIBUTES_INVALID (ExecutionLevel or
+ * SynchronizationScope out of range);
  * STATUS_DELETE_PENDING (the driver is being deleted);
  * STATUS_INSUFFICIENT_RESOURCES.
  */
@@ -448,6 +455,8 @@ NTSTATUS WdfDeviceCreate(PWDFDEVICE_INIT *DeviceInit,
 	if (DeviceAttributes && DeviceAttributes->ParentObject)
 		return STATUS_WDF_PARENT_ASSIGNMENT_NOT_ALLOWED;
 	status = wdfio_object_check_attributes(DeviceAttributes);
+	if (NT_SUCCESS(status))
+		status = wdfio_sync_check_attributes(DeviceAttributes);
 	if (!NT_SUCCESS(status))
 		return status;
 	dev = wdfio_object_alloc(&wdfio_device_ops, sizeof(*dev),
@@ -457,6 +466,7 @@ NTSTATUS WdfDeviceCreate(PWDFDEVICE_INIT *DeviceInit,
 	spin_lock_init(&dev->lock);
 	init_waitqueue_head(&dev->idle_wq);
 	wdfio_device_power_init(dev);
+	wdfio_device_sync_init(dev, init->driver, DeviceAttributes);
 	dev->io_type = init->io_type;
 	dev->mode = init->mode;
 	dev->exclusive = init->exclusive;

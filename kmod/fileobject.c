@@ -201,6 +201,7 @@ struct wdfio_queue *wdfio_device_int_queue(struct wdfio_device *dev,
 					   NTSTATUS *status)
 {
 	struct wdfio_queue *q = READ_ONCE(dev->int_queue);
+	WDF_OBJECT_ATTRIBUTES attr;
 	WDF_IO_QUEUE_CONFIG cfg;
 	WDFQUEUE h;
 
@@ -208,8 +209,11 @@ struct wdfio_queue *wdfio_device_int_queue(struct wdfio_device *dev,
 		return q;
 	WDF_IO_QUEUE_CONFIG_INIT(&cfg, WdfIoQueueDispatchManual);
 	cfg.PowerManaged = WdfFalse;	/* the driver's own requests: no EvtIoStop */
-	*status = WdfIoQueueCreate(wdfio_device_handle(dev), &cfg,
-				   WDF_NO_OBJECT_ATTRIBUTES, &h);
+	/* Not the device's scope: the driver's callbacks own these requests */
+	WDF_OBJECT_ATTRIBUTES_INIT(&attr);
+	attr.ExecutionLevel = WdfExecutionLevelDispatch;
+	attr.SynchronizationScope = WdfSynchronizationScopeNone;
+	*status = WdfIoQueueCreate(wdfio_device_handle(dev), &cfg, &attr, &h);
 	if (!NT_SUCCESS(*status))
 		return NULL;
 	q = wdfio_queue_from_handle(h);
@@ -285,6 +289,7 @@ static NTSTATUS wdfio_fileobj_create_request(struct wdfio_device *dev,
 	qr = req->qr;
 	qr->dev = dev;
 	INIT_LIST_HEAD(&qr->entry);
+	INIT_LIST_HEAD(&qr->cancel_ev);
 	qr->fe = fe;
 	qr->fe_ctx = fe_ctx;
 	qr->file = fo;

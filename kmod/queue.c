@@ -13,7 +13,10 @@
  * Locking: the device's lock (irqsave) covers every queue of the device and
  * the state of every presented request on them (struct wdfio_qreq, marked
  * (L) in queue.h). Driver callbacks are never called with it held; a request
- * handed to a callback is referenced across the call. Any thread that changes
+ * handed to a callback is referenced across the call. A synchronised queue's
+ * callbacks run under its callback lock (@sync, synclock.c), taken before
+ * and never inside the device's lock; a thread that holds that lock already
+ * leaves the callback to a work item (struct wdfio_cblock's rules). Any thread that changes
  * a queue then presents what the queue allows (several at once on a parallel
  * queue, as in KMDF), but never re-enters for the same queue: a callback that
  * completes its request inline leaves the next one to the loop it runs in,
@@ -145,6 +148,42 @@ static void wdfio_queue_present(struct wdfio_queue *q,
 	WdfRequestComplete(h, STATUS_INVALID_DEVICE_REQUEST);
 }
 
+/* Run the queue's dispatch loop from a work item (process context). */
+static void wdfio_queue_defer(struct wdfio_queue *q)
+{
+	wdfio_object_get(&q->obj);
+	if (!queue_work(system_wq, &q->dispatch_work))
+		wdfio_object_put(&q->obj);
+}
+
+/*
+ * Deliver a cancel callback that waited on @q's @cancel_events (see
+ * wdfio_queue_cancel_event()), under the queue's callback lock. Called
+ * with the device lock held (@flags); returns with it released.
+ */
+static void wdfio_queue_deliver_cancel(struct wdfio_queue *q,
+				       struct wdfio_qreq *qr,
+				       unsigned long flags)
+	__releases(&q->dev->lock)
+{
+	struct wdfio_request *req = wdfio_qr_request(qr);
+	PFN_WDF_REQUEST_CANCEL fn = qr->cancel_fn;
+	bool taken;
+
+	lockdep_assert_held(&q->dev->lock);
+	list_del_init(&qr->cancel_ev);
+	qr->cancel_fn = NULL;
+	spin_unlock_irqrestore(&q->dev->lock, flags);
+	taken = wdfio_queue_cb_lock(q);
+	if (fn)
+		fn(wdfio_request_handle(req));
+	else
+		q->cfg.EvtIoCanceledOnQueue(wdfio_queue_handle(q),
+					    wdfio_request_handle(req));
+	wdfio_queue_cb_unlock(q, taken);
+	wdfio_object_put(&req->obj);	/* wdfio_queue_cancel_event()'s */
+}
+
 /* A thread presenting requests of a queue; lives on its stack. */
 struct wdfio_dispatcher {
 	struct list_head node;
@@ -170,13 +209,29 @@ static void wdfio_queue_dispatch(struct wdfio_queue *q)
 			return;
 		}
 	}
+	if (wdfio_queue_sync_must_defer(q)) {
+		/* Inside a callback of the same scope (or WdfObjectAcquireLock) */
+		spin_unlock_irqrestore(&dev->lock, flags);
+		wdfio_queue_defer(q);
+		return;
+	}
 	me.task = current;
 	list_add(&me.node, &q->dispatchers);
 	for (;;) {
 		PFN_WDF_IO_QUEUE_STATE cb = NULL;
 		struct wdfio_request *req = NULL;
+		struct wdfio_qreq *ev;
 		WDFCONTEXT ctx = NULL;
+		bool serialised = false;
+		bool taken;
 
+		ev = list_first_entry_or_null(&q->cancel_events,
+					      struct wdfio_qreq, cancel_ev);
+		if (ev) {
+			wdfio_queue_deliver_cancel(q, ev, flags);
+			spin_lock_irqsave(&dev->lock, flags);
+			continue;
+		}
 		if (wdfio_queue_may_present(q)) {
 			req = wdfio_queue_take(q);
 			wdfio_object_get(&req->obj);
@@ -185,6 +240,7 @@ static void wdfio_queue_dispatch(struct wdfio_queue *q)
 			cb = q->ready_cb;
 			ctx = q->ready_ctx;
 			q->ready_due = false;
+			serialised = true;	/* KMDF serialises ReadyNotify */
 		} else if (q->idle_cb && !q->nr_owned) {
 			cb = q->idle_cb;
 			ctx = q->idle_ctx;
@@ -193,15 +249,20 @@ static void wdfio_queue_dispatch(struct wdfio_queue *q)
 			cb = q->purge_cb;
 			ctx = q->purge_ctx;
 			q->purge_cb = NULL;
+			serialised = true;	/* and PurgeComplete, not StopComplete */
 		} else {
 			break;
 		}
 		spin_unlock_irqrestore(&dev->lock, flags);
 		if (req) {
+			taken = wdfio_queue_cb_lock(q);
 			wdfio_queue_present(q, req);
+			wdfio_queue_cb_unlock(q, taken);
 			wdfio_object_put(&req->obj);
 		} else {
+			taken = serialised && wdfio_queue_cb_lock(q);
 			cb(wdfio_queue_handle(q), ctx);
+			wdfio_queue_cb_unlock(q, taken);
 		}
 		spin_lock_irqsave(&dev->lock, flags);
 	}
@@ -219,13 +280,16 @@ static void wdfio_queue_dispatch_work(struct work_struct *work)
 	wdfio_object_put(&q->obj);
 }
 
-/* Dispatch here, or from process context for a passive-level queue. */
+/*
+ * Dispatch here, or from process context for a passive-level queue, or from
+ * a work item where this thread holds the queue's callback lock (KMDF: a
+ * DPC or work item).
+ */
 static void wdfio_queue_run(struct wdfio_queue *q)
 {
-	if (q->passive && !wdfio_can_sleep()) {
-		wdfio_object_get(&q->obj);
-		if (!queue_work(system_wq, &q->dispatch_work))
-			wdfio_object_put(&q->obj);
+	if ((q->passive && !wdfio_can_sleep()) ||
+	    wdfio_queue_sync_must_defer(q)) {
+		wdfio_queue_defer(q);
 		return;
 	}
 	wdfio_queue_dispatch(q);
@@ -335,6 +399,7 @@ static void wdfio_qreq_end(struct wdfio_request *req, NTSTATUS status,
 	void *fe_ctx = qr->fe_ctx;
 	struct wdfio_queue *q;
 	unsigned long flags;
+	bool ev;
 
 	spin_lock_irqsave(&dev->lock, flags);
 	if (qr->state != from) {
@@ -353,7 +418,12 @@ static void wdfio_qreq_end(struct wdfio_request *req, NTSTATUS status,
 	if (qr->state == WDFIO_QR_OWNED)
 		q->nr_owned--;
 	qr->state = WDFIO_QR_DONE;
+	/* Completed with its cancel callback still due: that is not called. */
+	ev = !list_empty(&qr->cancel_ev);
+	list_del_init(&qr->cancel_ev);
 	spin_unlock_irqrestore(&dev->lock, flags);
+	if (ev)
+		wdfio_object_put(&req->obj);	/* the event's; the caller's stays */
 
 	/*
 	 * Children (the buffers' WDFMEMORY) and cleanup callbacks go first:
@@ -388,6 +458,30 @@ static void wdfio_qreq_finish(struct wdfio_request *req, NTSTATUS status,
 }
 
 /*
+ * A synchronised queue's cancel callbacks go through its dispatch loop
+ * (KMDF's m_Cancelled / m_CanceledOnQueueList), which calls them under the
+ * callback lock: so a cancel triggered from inside a serialised callback (a
+ * purge, WdfRequestMarkCancelable on a cancelled request, a completion) is
+ * never called on that thread while it holds the lock, and never recurses
+ * into the lock. @fn: EvtRequestCancel, or NULL for EvtIoCanceledOnQueue.
+ * Called with the device lock held; the caller releases it and then runs
+ * the queue (wdfio_queue_run()).
+ */
+static void wdfio_queue_cancel_event(struct wdfio_queue *q,
+				     struct wdfio_request *req,
+				     PFN_WDF_REQUEST_CANCEL fn)
+{
+	struct wdfio_qreq *qr = req->qr;
+
+	lockdep_assert_held(&q->dev->lock);
+	if (!list_empty(&qr->cancel_ev))
+		return;		/* one is due already */
+	qr->cancel_fn = fn;
+	list_add_tail(&qr->cancel_ev, &q->cancel_events);
+	wdfio_object_get(&req->obj);	/* dropped once delivered */
+}
+
+/*
  * A queued request is cancelled (by its front-end or a purge): the driver
  * gets it through EvtIoCanceledOnQueue, or it completes STATUS_CANCELLED.
  * Called with the device lock held (@flags); returns with it released.
@@ -406,6 +500,14 @@ static void wdfio_queue_cancel_queued(struct wdfio_queue *q,
 	q->nr_pending--;
 	q->nr_owned++;
 	qr->state = WDFIO_QR_OWNED;
+	if (cb && q->sync) {
+		wdfio_queue_cancel_event(q, req, NULL);
+		wdfio_object_get(&q->obj);
+		spin_unlock_irqrestore(&q->dev->lock, flags);
+		wdfio_queue_run(q);
+		wdfio_object_put(&q->obj);
+		return;
+	}
 	wdfio_object_get(&req->obj);
 	spin_unlock_irqrestore(&q->dev->lock, flags);
 	if (cb)
@@ -434,6 +536,16 @@ static void wdfio_queue_cancel_owned(struct wdfio_device *dev,
 		spin_unlock_irqrestore(&dev->lock, flags);
 		/* Sent on: the cancel goes down with it, as an IRP's does. */
 		wdfio_request_cancel(req);
+		return;
+	}
+	if (qr->queue->sync) {
+		struct wdfio_queue *q = qr->queue;
+
+		wdfio_queue_cancel_event(q, req, routine);
+		wdfio_object_get(&q->obj);
+		spin_unlock_irqrestore(&dev->lock, flags);
+		wdfio_queue_run(q);
+		wdfio_object_put(&q->obj);
 		return;
 	}
 	wdfio_object_get(&req->obj);
@@ -607,6 +719,7 @@ NTSTATUS wdfio_device_submit(struct wdfio_device *dev,
 	struct wdfio_qreq *qr;
 	unsigned long flags;
 	NTSTATUS status;
+	bool taken;
 
 	*out = NULL;
 	status = wdfio_qreq_alloc(dev, &req);
@@ -615,6 +728,7 @@ NTSTATUS wdfio_device_submit(struct wdfio_device *dev,
 	qr = req->qr;
 	qr->dev = dev;
 	INIT_LIST_HEAD(&qr->entry);
+	INIT_LIST_HEAD(&qr->cancel_ev);
 	qr->fe = d->fe;
 	qr->fe_ctx = d->fe_ctx;
 	qr->in_buf = d->in_buf;
@@ -693,7 +807,9 @@ NTSTATUS wdfio_device_submit(struct wdfio_device *dev,
 		wdfio_object_get(&q->obj);	/* for the wake-up below */
 		atomic_inc(&q->presenting);
 		spin_unlock_irqrestore(&dev->lock, flags);
+		taken = wdfio_queue_cb_lock(q);
 		wdfio_queue_present(q, req);
+		wdfio_queue_cb_unlock(q, taken);
 		if (atomic_dec_and_test(&q->presenting) &&
 		    wq_has_sleeper(&q->idle_wq))
 			wake_up_all(&q->idle_wq);
@@ -720,7 +836,8 @@ static bool wdfio_queue_direct_ok(struct wdfio_queue *q)
 	if (q->cfg.DispatchType != WdfIoQueueDispatchParallel ||
 	    !list_empty(&q->pending) || !wdfio_queue_has_room(q))
 		return false;
-	if (q->passive && !wdfio_can_sleep())
+	if ((q->passive && !wdfio_can_sleep()) ||
+	    wdfio_queue_sync_must_defer(q))
 		return false;
 	list_for_each_entry(d, &q->dispatchers, node)
 		if (d->task == current)
@@ -782,6 +899,7 @@ void wdfio_queue_power_purge(struct wdfio_queue *q)
 	struct wdfio_device *dev = q->dev;
 	unsigned long flags;
 	unsigned int i;
+	bool taken;
 
 	wdfio_queue_power_exit(q);
 	spin_lock_irqsave(&dev->lock, flags);
@@ -816,9 +934,17 @@ void wdfio_queue_power_purge(struct wdfio_queue *q)
 		req = wdfio_qr_request(found);
 		wdfio_object_get(&req->obj);
 		spin_unlock_irqrestore(&dev->lock, flags);
+		/*
+		 * Inside the scope already (a callback deletes it): serialised
+		 * as it is. A passive queue deleted where sleeping is not
+		 * allowed (KMDF defers that) gets its EvtIoStop unserialised.
+		 */
+		taken = (!q->passive || wdfio_can_sleep()) &&
+			wdfio_queue_cb_lock(q);
 		q->cfg.EvtIoStop(wdfio_queue_handle(q),
 				 wdfio_request_handle(req),
 				 WdfRequestStopActionPurge);
+		wdfio_queue_cb_unlock(q, taken);
 		wdfio_object_put(&req->obj);
 	}
 	spin_unlock_irqrestore(&dev->lock, flags);
@@ -877,9 +1003,10 @@ static NTSTATUS wdfio_queue_check_config(PWDF_IO_QUEUE_CONFIG c)
  * WdfIoQueueCreate() - create an I/O queue of a device
  * @Device: the device (the queue's parent)
  * @Config: WDF_IO_QUEUE_CONFIG_INIT or _INIT_DEFAULT_QUEUE'd configuration
- * @QueueAttributes: attributes, or WDF_NO_OBJECT_ATTRIBUTES; an
- *	ExecutionLevel of WdfExecutionLevelPassive makes the queue call its
- *	callbacks only where sleeping is allowed (from a workqueue if needed)
+ * @QueueAttributes: attributes, or WDF_NO_OBJECT_ATTRIBUTES; ExecutionLevel
+ *	Passive (the queue's, else the device's) makes the queue call its
+ *	callbacks only where sleeping is allowed (from a workqueue if needed);
+ *	SynchronizationScope (else the device's) serialises them (synclock.c)
  * @Queue: receives the handle; optional for a default queue only
  *
  * The queue starts accepting and dispatching. PowerManaged: WdfTrue, or
@@ -892,6 +1019,9 @@ static NTSTATUS wdfio_queue_check_config(PWDF_IO_QUEUE_CONFIG c)
  * (NULL config, bad dispatch type, callbacks on a manual queue,
  * NumberOfPresentedRequests 0 on a parallel queue or not 0 on another);
  * STATUS_INVALID_PARAMETER_4 (NULL @Queue for a non-default queue);
+ * STATUS_INVALID_PARAMETER (scope Device with another ExecutionLevel than
+ * the device's); STATUS_WDF_OBJECT_ATTRIBUTES_INVALID (level or scope out
+ * of range);
  * STATUS_INFO_LENGTH_MISMATCH; STATUS_WDF_NO_CALLBACK (no callback on a
  * non-manual queue); STATUS_INVALID_DEVICE_STATE (a second default queue, or
  * a default queue after WdfControlFinishInitializing: KMDF);
@@ -920,6 +1050,8 @@ NTSTATUS WdfIoQueueCreate(WDFDEVICE Device, PWDF_IO_QUEUE_CONFIG Config,
 	if (!Config->DefaultQueue && !Queue)
 		return STATUS_INVALID_PARAMETER_4;
 	status = wdfio_object_check_attributes(QueueAttributes);
+	if (NT_SUCCESS(status))
+		status = wdfio_sync_check_attributes(QueueAttributes);
 	if (!NT_SUCCESS(status))
 		return status;
 	q = wdfio_object_alloc(&wdfio_queue_ops, sizeof(*q), QueueAttributes,
@@ -929,8 +1061,11 @@ NTSTATUS WdfIoQueueCreate(WDFDEVICE Device, PWDF_IO_QUEUE_CONFIG Config,
 	wdfio_object_get(&dev->obj);	/* dropped by release */
 	q->dev = dev;
 	q->cfg = *Config;
-	q->passive = QueueAttributes &&
-		     QueueAttributes->ExecutionLevel == WdfExecutionLevelPassive;
+	status = wdfio_queue_sync_init(q, QueueAttributes);
+	if (!NT_SUCCESS(status)) {
+		wdfio_object_put(&q->obj);
+		return status;
+	}
 	q->accept = true;
 	q->dispatching = true;
 	INIT_LIST_HEAD(&q->pending);
@@ -1806,6 +1941,17 @@ static NTSTATUS wdfio_mark_cancelable(WDFREQUEST Request,
 		spin_unlock_irqrestore(&qr->dev->lock, flags);
 		wdfio_misuse("request %p is not owned by the driver", req);
 		return STATUS_INVALID_DEVICE_REQUEST;
+	}
+	if (qr->cancelled && call_if_cancelled && qr->queue->sync) {
+		/* Typically from inside a serialised callback: never inline */
+		struct wdfio_queue *q = qr->queue;
+
+		wdfio_queue_cancel_event(q, req, routine);
+		wdfio_object_get(&q->obj);
+		spin_unlock_irqrestore(&qr->dev->lock, flags);
+		wdfio_queue_run(q);
+		wdfio_object_put(&q->obj);
+		return STATUS_CANCELLED;
 	}
 	if (qr->cancelled) {
 		spin_unlock_irqrestore(&qr->dev->lock, flags);

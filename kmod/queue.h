@@ -26,6 +26,41 @@ struct wdfio_chardev;
 struct wdfio_fileobj;
 
 /**
+ * struct wdfio_cblock - a callback lock (KMDF's presentation lock,
+ *	FxCallbackLock): what SynchronizationScope serialises callbacks with,
+ *	and what WdfObjectAcquireLock takes (synclock.c)
+ * @passive: ExecutionLevel Passive: @mutex, callbacks may sleep; else
+ *	@spin, taken irqsave (a callback may be presented from a completion
+ *	in interrupt context), callbacks must not sleep
+ * @spin: the lock of a Dispatch-level scope
+ * @mutex: the lock of a Passive-level scope
+ * @owner: the task holding the lock, or NULL; written only by the holder,
+ *	read locklessly to answer "do I hold it?" (wdfio_cblock_held_by_me())
+ * @irqflags: the holder's saved interrupt state (@spin)
+ * @depth: (holder) nested WdfObjectAcquireLock calls, a driver bug that is
+ *	tolerated rather than deadlocking
+ *
+ * Rules (KMDF's, adapted): a callback lock is taken only around a driver
+ * callback or by WdfObjectAcquireLock, never with a device's @lock held
+ * (order: callback lock, then the device's @lock). It is never taken
+ * recursively: a thread that already holds it (inside a serialised
+ * callback, or between WdfObjectAcquireLock and WdfObjectReleaseLock)
+ * does not call another callback of the same scope inline; presentation
+ * and cancel callbacks (EvtIoCanceledOnQueue, EvtRequestCancel) are then
+ * deferred to the queue's dispatch loop on a work item, as KMDF defers them
+ * to a DPC or work item. A passive lock is likewise never taken where
+ * sleeping is not allowed: the work is deferred the same way.
+ */
+struct wdfio_cblock {
+	bool passive;
+	spinlock_t spin;		/* see the kernel-doc above */
+	struct mutex mutex;		/* see the kernel-doc above */
+	struct task_struct *owner;
+	unsigned long irqflags;
+	unsigned int depth;
+};
+
+/**
  * struct wdfio_fo_config - WdfDeviceInitSetFileObjectConfig's arguments
  * @set: the driver called it
  * @cfg: the callbacks (WDF_FILEOBJECT_CONFIG)
@@ -43,11 +78,15 @@ struct wdfio_fo_config {
  * struct wdfio_driver - a WDFDRIVER
  * @obj: object header
  * @config: the driver's WDF_DRIVER_CONFIG
+ * @exec_level: ExecutionLevel its devices inherit (KMDF: Dispatch)
+ * @sync_scope: SynchronizationScope its devices inherit (KMDF: None)
  * @owner: the driver's module (pinned by open files of its devices)
  */
 struct wdfio_driver {
 	struct wdfio_object obj;
 	WDF_DRIVER_CONFIG config;
+	WDF_EXECUTION_LEVEL exec_level;
+	WDF_SYNCHRONIZATION_SCOPE sync_scope;
 	struct module *owner;
 };
 
@@ -92,6 +131,10 @@ struct WDFDEVICE_INIT {
  * struct wdfio_device - a WDFDEVICE
  * @obj: object header
  * @driver: the driver (referenced)
+ * @exec_level: ExecutionLevel, resolved (never InheritFromParent)
+ * @sync_scope: SynchronizationScope, resolved (never InheritFromParent)
+ * @cblock: the device's callback lock (the lock of SynchronizationScope
+ *	Device; WdfObjectAcquireLock on the device)
  * @lock: protects every field marked (L) here and in the device's queues
  *	and presented requests; irqsave (completion runs in any context)
  * @default_queue: (L) the default queue, or NULL
@@ -127,6 +170,9 @@ struct WDFDEVICE_INIT {
 struct wdfio_device {
 	struct wdfio_object obj;
 	struct wdfio_driver *driver;
+	WDF_EXECUTION_LEVEL exec_level;
+	WDF_SYNCHRONIZATION_SCOPE sync_scope;
+	struct wdfio_cblock cblock;
 
 	spinlock_t lock;		/* see the kernel-doc above */
 	struct wdfio_queue *default_queue;
@@ -179,7 +225,13 @@ struct wdfio_fileobj {
  * @obj: object header
  * @dev: its device (the object parent)
  * @cfg: the driver's configuration
- * @passive: present only where sleeping is allowed (WdfExecutionLevelPassive)
+ * @passive: present only where sleeping is allowed (WdfExecutionLevelPassive,
+ *	the queue's or inherited from the device)
+ * @cblock: the queue's own callback lock (SynchronizationScope Queue)
+ * @sync: the lock its callbacks run under: @cblock (scope Queue), the
+ *	device's @cblock (scope Device), or NULL (scope None)
+ * @cancel_events: (L) requests whose cancel callback is due (struct
+ *	wdfio_qreq @cancel_ev), delivered by the dispatch loop under @sync
  * @accept: (L) new requests are queued (else cancelled / STATUS_WDF_BUSY)
  * @dispatching: (L) queued requests are presented (or retrievable)
  * @pending: (L) queued requests, in arrival order
@@ -222,6 +274,9 @@ struct wdfio_queue {
 	struct wdfio_device *dev;
 	WDF_IO_QUEUE_CONFIG cfg;
 	bool passive;
+	struct wdfio_cblock cblock;
+	struct wdfio_cblock *sync;
+	struct list_head cancel_events;
 
 	bool accept;
 	bool dispatching;
@@ -282,6 +337,10 @@ enum wdfio_qr_state {
  * @resume_due: (L) acknowledged with Requeue FALSE while the device is out
  *	of D0: EvtIoResume is called for it when the device is back in D0
  * @stop_gen: (L) the device's @power_gen when EvtIoStop(Suspend) was called
+ * @cancel_ev: (L) on its queue's @cancel_events (synchronised queues: a
+ *	cancel callback is due), else empty
+ * @cancel_fn: (L) with @cancel_ev: the EvtRequestCancel due, or NULL for
+ *	the queue's EvtIoCanceledOnQueue
  * @fe: front-end completion
  * @fe_ctx: its context
  * @bio: the bio of a block front-end request; its data is reached through
@@ -312,6 +371,8 @@ struct wdfio_qreq {
 	struct wdfio_memory *out_mem;
 	PFN_WDF_REQUEST_CANCEL cancel_routine;
 	bool cancelled;
+	struct list_head cancel_ev;
+	PFN_WDF_REQUEST_CANCEL cancel_fn;
 	bool stop_notified;
 	bool suspend_notified;
 	bool resume_due;
@@ -415,6 +476,20 @@ void wdfio_device_power_init(struct wdfio_device *dev);
 void wdfio_queue_power_init(struct wdfio_queue *q);
 void wdfio_queue_power_exit(struct wdfio_queue *q);
 void wdfio_qreq_power_ack(struct wdfio_qreq *qr, bool requeue);
+
+/* synclock.c */
+NTSTATUS wdfio_sync_check_attributes(PWDF_OBJECT_ATTRIBUTES attr);
+void wdfio_driver_sync_init(struct wdfio_driver *drv,
+			    PWDF_OBJECT_ATTRIBUTES attr);
+void wdfio_device_sync_init(struct wdfio_device *dev,
+			    struct wdfio_driver *drv,
+			    PWDF_OBJECT_ATTRIBUTES attr);
+NTSTATUS wdfio_queue_sync_init(struct wdfio_queue *q,
+			       PWDF_OBJECT_ATTRIBUTES attr);
+bool wdfio_cblock_held_by_me(struct wdfio_cblock *l);
+bool wdfio_queue_sync_must_defer(struct wdfio_queue *q);
+bool wdfio_queue_cb_lock(struct wdfio_queue *q);
+void wdfio_queue_cb_unlock(struct wdfio_queue *q, bool taken);
 
 /* blkdev.c */
 int wdfio_blkdev_register(struct wdfio_device *dev);

@@ -205,6 +205,7 @@ static void wdfio_power_notify(struct wdfio_queue *q, unsigned int gen)
 	PFN_WDF_IO_QUEUE_IO_STOP stop = q->cfg.EvtIoStop;
 	struct wdfio_device *dev = q->dev;
 	unsigned long flags;
+	bool taken;
 
 	if (!stop)
 		return;	/* the power-down waits for the completions */
@@ -237,7 +238,9 @@ static void wdfio_power_notify(struct wdfio_queue *q, unsigned int gen)
 		req = wdfio_power_qr_request(found);
 		wdfio_object_get(&req->obj);
 		spin_unlock_irqrestore(&dev->lock, flags);
+		taken = wdfio_queue_cb_lock(q);	/* SynchronizationScope */
 		stop(wdfio_queue_handle(q), wdfio_request_handle(req), action);
+		wdfio_queue_cb_unlock(q, taken);
 		wdfio_object_put(&req->obj);
 	}
 }
@@ -294,9 +297,13 @@ static void wdfio_power_up(struct wdfio_device *dev)
 			req = wdfio_power_qr_request(found);
 			wdfio_object_get(&req->obj);
 			spin_unlock_irqrestore(&dev->lock, flags);
-			if (resume)
+			if (resume) {
+				bool taken = wdfio_queue_cb_lock(q);
+
 				resume(wdfio_queue_handle(q),
 				       wdfio_request_handle(req));
+				wdfio_queue_cb_unlock(q, taken);
+			}
 			wdfio_object_put(&req->obj);
 		}
 		q->power_held = false;

@@ -296,6 +296,24 @@ struct wdfio_test_run {
 	  "deleting the device out of D0: queued cancelled, kept gets EvtIoStop(Purge)") \
 	X(power_forward_kept, 120,					\
 	  "a kept request forwarded to another managed queue: no EvtIoResume, stopped again") \
+	X(sync_config, 60,						\
+	  "constraints: range checks, scope Device needs the device's level, inheritance") \
+	X(sync_none_overlap, 180,					\
+	  "scope None: a read's callback sees a write's come in (the handshake sees overlap)") \
+	X(sync_device_serial, 300,					\
+	  "scope Device: a read and a write queue never overlap; 4 threads' I/O, data") \
+	X(sync_queue_scope, 300,					\
+	  "scope Queue: callbacks overlap across queues, never within one") \
+	X(sync_passive, 120,						\
+	  "Passive level from the device: after an atomic completion, callbacks may sleep") \
+	X(sync_acquire_lock, 120,					\
+	  "WdfObjectAcquireLock on a Device-scope queue keeps the other queue's callback out") \
+	X(sync_cancel_inside, 120,					\
+	  "scope Device: a purge inside EvtIoRead runs EvtRequestCancel after it, no deadlock") \
+	X(sync_mark_cancelled, 120,					\
+	  "WdfRequestMarkCancelable of a cancelled request under the lock: routine deferred") \
+	X(sync_forward, 300,						\
+	  "scope Device: reads sent on to nullb0 from EvtIoRead under its spinlock complete") \
 	X(storm, 1200,							\
 	  "100000 sends on 2 CPUs with random timeouts and cancels: exactly-once, statuses, data") \
 	X(storm_stop_start, 900,					\
