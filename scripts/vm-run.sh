@@ -18,8 +18,9 @@
 #   --kernel 6.12|7.2 Debian trixie's / sid's kernel, fetched and prepared
 #                     once into ~/.cache/wdfio/kernels (scripts/fetch-kernel.sh)
 #   --kernel debug    the KASAN/lockdep/kmemleak kernel (build-debug-kernel.sh)
-#   --tests FILTER    comma-separated globs: program names, else test case names
-#                     (passed to the programs as WDFIO_TESTS); see guest/init
+#   --tests FILTER    comma-separated globs: a glob matching a program's name
+#                     runs that program whole; the others are test case names
+#                     for the other programs (WDFIO_TESTS); see guest/init
 #   --timeout SECONDS hard limit for QEMU (default: check 25 min, debug 45 min,
 #                     run 5 min, debug run 15 min, bench 15 min)
 # The modules are built with W=1; any compiler warning fails the run.
