@@ -169,6 +169,43 @@ NTSTATUS WdfDeviceEnqueueRequest(WDFDEVICE Device, WDFREQUEST Request)
 }
 EXPORT_SYMBOL_GPL(WdfDeviceEnqueueRequest);
 
+/* The two WdfRequestRetrieveUnsafeUser*Buffer DDIs: @input picks the side. */
+static NTSTATUS wdfio_unsafe_user_buffer(WDFREQUEST Request, size_t min,
+					 PVOID *buf, size_t *Length, bool input)
+{
+	struct wdfio_request *req = wdfio_request_from_handle(Request);
+	WDF_REQUEST_PARAMETERS *p;
+	struct wdfio_qreq *qr;
+	size_t len;
+
+	if (buf)
+		*buf = NULL;
+	if (Length)
+		*Length = 0;
+	if (!req || !req->qr) {
+		wdfio_misuse("invalid or driver-created WDFREQUEST %p", Request);
+		return STATUS_INVALID_DEVICE_REQUEST;
+	}
+	qr = req->qr;
+	if (!READ_ONCE(qr->in_caller) || !qr->neither) {
+		wdfio_misuse("request %p: not METHOD_NEITHER in EvtIoInCallerContext",
+			     req);
+		return STATUS_INVALID_DEVICE_REQUEST;
+	}
+	if (!buf)
+		return STATUS_INVALID_PARAMETER;
+	p = &qr->params;
+	len = input ? p->Parameters.DeviceIoControl.InputBufferLength :
+		      p->Parameters.DeviceIoControl.OutputBufferLength;
+	if (len < min || (!len && !min))
+		return STATUS_BUFFER_TOO_SMALL;
+	*buf = input ? p->Parameters.DeviceIoControl.Type3InputBuffer :
+		       qr->user_out;
+	if (Length)
+		*Length = len;
+	return STATUS_SUCCESS;
+}
+
 /**
  * WdfRequestRetrieveUnsafeUserInputBuffer() - a METHOD_NEITHER caller's input
  * @Request: the request EvtIoInCallerContext was called with: a
@@ -187,33 +224,8 @@ NTSTATUS WdfRequestRetrieveUnsafeUserInputBuffer(WDFREQUEST Request,
 						 size_t MinimumRequiredLength,
 						 PVOID *InputBuffer, size_t *Length)
 {
-	struct wdfio_request *req = wdfio_request_from_handle(Request);
-	struct wdfio_qreq *qr;
-	size_t len;
-
-	if (InputBuffer)
-		*InputBuffer = NULL;
-	if (Length)
-		*Length = 0;
-	if (!req || !req->qr) {
-		wdfio_misuse("invalid or driver-created WDFREQUEST %p", Request);
-		return STATUS_INVALID_DEVICE_REQUEST;
-	}
-	qr = req->qr;
-	if (!READ_ONCE(qr->in_caller) || !qr->neither) {
-		wdfio_misuse("request %p: not METHOD_NEITHER in EvtIoInCallerContext",
-			     req);
-		return STATUS_INVALID_DEVICE_REQUEST;
-	}
-	if (!InputBuffer)
-		return STATUS_INVALID_PARAMETER;
-	len = qr->params.Parameters.DeviceIoControl.InputBufferLength;
-	if (len < MinimumRequiredLength || (!len && !MinimumRequiredLength))
-		return STATUS_BUFFER_TOO_SMALL;
-	*InputBuffer = qr->params.Parameters.DeviceIoControl.Type3InputBuffer;
-	if (Length)
-		*Length = len;
-	return STATUS_SUCCESS;
+	return wdfio_unsafe_user_buffer(Request, MinimumRequiredLength,
+					InputBuffer, Length, true);
 }
 EXPORT_SYMBOL_GPL(WdfRequestRetrieveUnsafeUserInputBuffer);
 
@@ -242,32 +254,7 @@ NTSTATUS WdfRequestRetrieveUnsafeUserOutputBuffer(WDFREQUEST Request,
 						  PVOID *OutputBuffer,
 						  size_t *Length)
 {
-	struct wdfio_request *req = wdfio_request_from_handle(Request);
-	struct wdfio_qreq *qr;
-	size_t len;
-
-	if (OutputBuffer)
-		*OutputBuffer = NULL;
-	if (Length)
-		*Length = 0;
-	if (!req || !req->qr) {
-		wdfio_misuse("invalid or driver-created WDFREQUEST %p", Request);
-		return STATUS_INVALID_DEVICE_REQUEST;
-	}
-	qr = req->qr;
-	if (!READ_ONCE(qr->in_caller) || !qr->neither) {
-		wdfio_misuse("request %p: not METHOD_NEITHER in EvtIoInCallerContext",
-			     req);
-		return STATUS_INVALID_DEVICE_REQUEST;
-	}
-	if (!OutputBuffer)
-		return STATUS_INVALID_PARAMETER;
-	len = qr->params.Parameters.DeviceIoControl.OutputBufferLength;
-	if (len < MinimumRequiredLength || (!len && !MinimumRequiredLength))
-		return STATUS_BUFFER_TOO_SMALL;
-	*OutputBuffer = qr->user_out;
-	if (Length)
-		*Length = len;
-	return STATUS_SUCCESS;
+	return wdfio_unsafe_user_buffer(Request, MinimumRequiredLength,
+					OutputBuffer, Length, false);
 }
 EXPORT_SYMBOL_GPL(WdfRequestRetrieveUnsafeUserOutputBuffer);
