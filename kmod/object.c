@@ -92,7 +92,7 @@ static size_t wdfio_ctx_size(PWDF_OBJECT_ATTRIBUTES attr)
  * wdfio_object_init() - initialise the header of a zeroed object
  * @obj: the header, at the start of the type's zeroed structure
  * @ops: type behaviour
- * @slab: the cache its memory came from (freed there), or NULL for kmalloc
+ * @free: gives its memory back to the cache it came from, or NULL for kmalloc
  *
  * For objects without attributes that a type allocates itself; not linked
  * to a parent.
@@ -100,11 +100,12 @@ static size_t wdfio_ctx_size(PWDF_OBJECT_ATTRIBUTES attr)
  * Context: Any context.
  */
 void wdfio_object_init(struct wdfio_object *obj,
-		       const struct wdfio_obj_ops *ops, struct kmem_cache *slab)
+		       const struct wdfio_obj_ops *ops,
+		       void (*free)(struct wdfio_object *obj))
 {
 	obj->magic = WDFIO_OBJ_MAGIC;
 	obj->ops = ops;
-	obj->slab = slab;
+	obj->free = free;
 	refcount_set(&obj->ref, 1);
 	spin_lock_init(&obj->lock);
 	INIT_LIST_HEAD(&obj->children);
@@ -243,8 +244,8 @@ void wdfio_object_free(struct wdfio_object *obj)
 			kfree(container_of(c, struct wdfio_extra_ctx, ctx));
 	}
 	obj->magic = WDFIO_OBJ_DEAD;
-	if (obj->slab)
-		kmem_cache_free(obj->slab, obj);
+	if (obj->free)
+		obj->free(obj);
 	else
 		kfree(obj);
 }
@@ -288,13 +289,13 @@ static void wdfio_object_delete_children(struct wdfio_object *obj)
 	unsigned long flags;
 
 	/*
-	 * A presented request from the slab (a filter deletes one per bio)
+	 * A presented request from its own cache (a filter deletes one per bio)
 	 * rarely has children: look without the lock. Whoever links a child
 	 * to it does so on the thread that owns it, before handing it on (a
 	 * link racing with the delete would be a driver bug, the request being
 	 * gone the moment it is forwarded).
 	 */
-	if (obj->slab && list_empty(&obj->children))
+	if (obj->free && list_empty(&obj->children))
 		return;
 	for (;;) {
 		struct wdfio_object *child;

@@ -183,7 +183,7 @@ static void wdfio_request_setup(struct wdfio_request *req)
 /**
  * wdfio_request_init_presented() - set up a presented request in place
  * @req: zeroed memory for the request, followed by @qr
- * @slab: the cache @req came from: the last reference frees it there
+ * @free: gives @req back to the cache it came from, at the last reference
  * @qr: the presented part, right after @req
  *
  * For requests without attributes (no context, no callbacks, no parent),
@@ -192,10 +192,10 @@ static void wdfio_request_setup(struct wdfio_request *req)
  * Context: Any context.
  */
 void wdfio_request_init_presented(struct wdfio_request *req,
-				  struct kmem_cache *slab,
+				  void (*free)(struct wdfio_object *obj),
 				  struct wdfio_qreq *qr)
 {
-	wdfio_object_init(&req->obj, &wdfio_request_ops, slab);
+	wdfio_object_init(&req->obj, &wdfio_request_ops, free);
 	req->qr = qr;
 	wdfio_request_setup(req);
 }

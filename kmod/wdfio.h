@@ -127,7 +127,8 @@ struct wdfio_ctx {
  * @ctx: the first context (allocated with the object), then a list;
  *	published with release semantics, read without the lock
  * @ctx_tail: last context, for appending (under @lock)
- * @slab: the cache the object's memory came from, or NULL (kmalloc)
+ * @free: gives the memory back to the cache it came from, at the last
+ *	reference; NULL: it came from kmalloc
  * @alloc_size: bytes allocated for the object (type struct + contexts)
  */
 struct wdfio_object {
@@ -143,7 +144,7 @@ struct wdfio_object {
 	PFN_WDF_OBJECT_CONTEXT_DESTROY destroy;
 	struct wdfio_ctx *ctx;
 	struct wdfio_ctx *ctx_tail;
-	struct kmem_cache *slab;
+	void (*free)(struct wdfio_object *obj);
 };
 
 enum {
@@ -155,7 +156,8 @@ void *wdfio_object_alloc(const struct wdfio_obj_ops *ops, size_t size,
 			 PWDF_OBJECT_ATTRIBUTES attr, gfp_t gfp,
 			 NTSTATUS *status);
 void wdfio_object_init(struct wdfio_object *obj,
-		       const struct wdfio_obj_ops *ops, struct kmem_cache *slab);
+		       const struct wdfio_obj_ops *ops,
+		       void (*free)(struct wdfio_object *obj));
 NTSTATUS wdfio_object_link(struct wdfio_object *obj,
 			   PWDF_OBJECT_ATTRIBUTES attr,
 			   struct wdfio_object *default_parent);
@@ -545,7 +547,7 @@ NTSTATUS wdfio_request_create_presented(PWDF_OBJECT_ATTRIBUTES attr,
 					size_t qr_size,
 					struct wdfio_request **out);
 void wdfio_request_init_presented(struct wdfio_request *req,
-				  struct kmem_cache *slab,
+				  void (*free)(struct wdfio_object *obj),
 				  struct wdfio_qreq *qr);
 NTSTATUS wdfio_request_format(struct wdfio_request *req,
 			      struct wdfio_format *fmt);
