@@ -444,7 +444,8 @@ static void wdfio_qreq_end(struct wdfio_request *req, NTSTATUS status,
 	wdfio_queue_run(q);
 
 	spin_lock_irqsave(&dev->lock, flags);
-	if (!--dev->inflight)
+	/* wq_has_sleeper()'s barrier pairs with wait_event()'s (device.c) */
+	if (!--dev->inflight && wq_has_sleeper(&dev->idle_wq))
 		wake_up_all(&dev->idle_wq);
 	spin_unlock_irqrestore(&dev->lock, flags);
 	wdfio_object_put(&q->obj);
@@ -772,7 +773,8 @@ NTSTATUS wdfio_device_submit(struct wdfio_device *dev,
 	qr->bio = d->bio;
 	qr->file = d->file;
 	p = &qr->params;
-	WDF_REQUEST_PARAMETERS_INIT(p);
+	/* WDF_REQUEST_PARAMETERS_INIT(): the new request is zeroed already */
+	p->Size = sizeof(*p);
 	p->Type = d->type;
 	switch (d->type) {
 	case WdfRequestTypeRead:
@@ -2351,7 +2353,8 @@ static NTSTATUS wdfio_qreq_forget_bio(struct wdfio_request *req,
 		idle = !--dev->inflight;
 		spin_unlock_irqrestore(&dev->lock, flags);
 	}
-	if (idle)
+	/* At queue depth 1 every bio empties the device: wake only a waiter. */
+	if (idle && wq_has_sleeper(&dev->idle_wq))
 		wake_up_all(&dev->idle_wq);
 	wdfio_object_put(&q->obj);
 	return STATUS_SUCCESS;

@@ -111,7 +111,7 @@ static void wdfio_format_release(struct wdfio_format *f)
 static void wdfio_request_dispose(struct wdfio_object *obj)
 {
 	struct wdfio_request *req = container_of(obj, struct wdfio_request, obj);
-	struct wdfio_format old = {};
+	struct wdfio_format old;
 	unsigned long flags;
 
 	/*
@@ -122,6 +122,7 @@ static void wdfio_request_dispose(struct wdfio_object *obj)
 	if (READ_ONCE(req->state) == WDFIO_RQ_IDLE &&
 	    req->fmt.op == WDFIO_OP_NONE && !req->fmt.target)
 		return;
+	memset(&old, 0, sizeof(old));
 	/*
 	 * A request deleted while sent keeps its format until the I/O is
 	 * done (the buffers are still in use); the last reference frees it.
@@ -177,7 +178,9 @@ static void wdfio_request_setup(struct wdfio_request *req)
 	req->status = STATUS_SUCCESS;
 	INIT_LIST_HEAD(&req->sent_entry);
 	INIT_DELAYED_WORK(&req->timeout_work, wdfio_request_timeout);
-	WDF_REQUEST_COMPLETION_PARAMS_INIT(&req->params);
+	/* WDF_REQUEST_COMPLETION_PARAMS_INIT() without clearing them again */
+	req->params.Size = WDF_STRUCTURE_SIZE(WDF_REQUEST_COMPLETION_PARAMS);
+	req->params.Type = WdfRequestTypeNoFormat;
 }
 
 /**
