@@ -17,9 +17,9 @@
  * that runs fio ("chroot /host /usr/bin/fio"), WDFIO_BENCH_FIO_RAW,
  * WDFIO_BENCH_FIO_DM and WDFIO_BENCH_FIO_WDF the raw null_blk device,
  * dm-linear over it and the WDF linear filter over it. Each round runs one
- * fio with three jobs, one after the other (raw, dm-linear, WDF linear,
- * the order rotated each round); the ratios are medians over rounds of
- * each round's ratios.
+ * fio with FIO_CYCLES cycles of three jobs, one after the other (raw,
+ * dm-linear, WDF linear, the order rotated each cycle), each half a run
+ * long; the ratios are medians over all cycles of each cycle's ratios.
  *
  * Started under a name containing "smoke" (the check suite installs it as
  * /tests/wdfio_bench_smoke) it does a smoke run: one round of a few I/Os per
@@ -49,6 +49,8 @@
 #include "wdfio_bench.h"
 
 #define MAX_ROUNDS	51
+#define FIO_CYCLES	3		/* fio rows: samples per round */
+#define MAX_SAMPLES	(MAX_ROUNDS * FIO_CYCLES)
 #define ARRAY_SIZE(a)	(int)(sizeof(a) / sizeof((a)[0]))
 
 struct row {
@@ -129,7 +131,7 @@ static int cmp_double(const void *a, const void *b)
 
 static double median(const double *v, int n)
 {
-	double s[MAX_ROUNDS];
+	double s[MAX_SAMPLES];
 
 	memcpy(s, v, n * sizeof(*v));
 	qsort(s, n, sizeof(*s), cmp_double);
@@ -285,32 +287,37 @@ struct fio_result {
 static const char *const fio_side[3] = { "raw", "dm-linear", "WDF linear" };
 
 /*
- * One round: one fio process, three jobs one after the other (stonewall),
- * each @run_ms at @qd, starting with device @first (raw, dm-linear, WDF
- * linear, rotated: no side is always last). IOPS into @iops[] (raw,
- * dm-linear, WDF);
- * returns 0, or -1 (printed why). One process per round, not per device:
- * under TCG fio takes seconds to start (its libraries come over 9p).
+ * One round: one fio process running FIO_CYCLES cycles of three jobs, one
+ * job after the other (stonewall), each fio_ms at @qd. Cycle c starts with
+ * device (@first + c) % 3 (raw, dm-linear, WDF linear, rotated: no side is
+ * always last), and its three jobs are one sample: when the host changes
+ * speed (this one, a VM itself, switches between two speeds 1.8x apart
+ * every few seconds), one cycle of 1.5 s is spoilt, not a 3 s round.
+ * IOPS into @iops[cycle][] (raw, dm-linear, WDF); returns 0, or -1 (printed
+ * why). One process per round, not per job: under TCG fio takes seconds to
+ * start (its libraries come over 9p).
  */
 static int fio_round(const char *fio, const char *const dev[3],
-		     unsigned int qd, int first, double iops[3])
+		     unsigned int qd, int first, double iops[FIO_CYCLES][3])
 {
 	static const char *const job[3] = { "raw", "dm", "wdf" };
-	char cmd[1024], line[4096], last[256] = "";
-	int rc, j, got = 0;
+	char cmd[2048], line[4096], last[256] = "";
+	unsigned int fio_ms = run_ms / 2 > 100 ? run_ms / 2 : 100;
+	int rc, c, j, got = 0;
 	size_t len;
 	FILE *p;
 
 	len = snprintf(cmd, sizeof(cmd),
 		       "%s --direct=1 --ioengine=libaio --iodepth=%u --rw=randread --bs=4k --norandommap --randrepeat=0 --time_based --runtime=%ums --output-format=terse --terse-version=3",
-		       fio, qd, run_ms);
-	for (j = 0; j < 3 && len < sizeof(cmd); j++) {
-		int d = (first + j) % 3;
+		       fio, qd, fio_ms);
+	for (c = 0; c < FIO_CYCLES; c++)
+		for (j = 0; j < 3 && len < sizeof(cmd); j++) {
+			int d = (first + c + j) % 3;
 
-		len += snprintf(cmd + len, sizeof(cmd) - len,
-				" --name=%s --filename=%s%s", job[d], dev[d],
-				j ? " --stonewall" : "");
-	}
+			len += snprintf(cmd + len, sizeof(cmd) - len,
+					" --name=%s%d --filename=%s%s", job[d],
+					c, dev[d], c || j ? " --stonewall" : "");
+		}
 	if (len + 8 >= sizeof(cmd)) {
 		printf("# error: fio command line too long\n");
 		return -1;
@@ -321,11 +328,12 @@ static int fio_round(const char *fio, const char *const dev[3],
 		printf("# error: popen %s: %s\n", cmd, strerror(errno));
 		return -1;
 	}
-	for (j = 0; j < 3; j++)
-		iops[j] = -1;
+	for (c = 0; c < FIO_CYCLES; c++)
+		for (j = 0; j < 3; j++)
+			iops[c][j] = -1;
 	while (fgets(line, sizeof(line), p)) {
 		/* 3;fio-3.33;<job>;0;<error>;<kB>;<kB/s>;<IOPS>;... */
-		char *f[9], *save = NULL, *tok;
+		char *f[9], *save = NULL, *tok, *end;
 		int n = 0;
 
 		if (strncmp(line, "3;", 2)) {
@@ -335,16 +343,26 @@ static int fio_round(const char *fio, const char *const dev[3],
 		for (tok = strtok_r(line, ";", &save); tok && n < 9;
 		     tok = strtok_r(NULL, ";", &save))
 			f[n++] = tok;
-		for (j = 0; n == 9 && j < 3; j++)
-			if (!strcmp(f[2], job[j]) && !strcmp(f[4], "0")) {
-				iops[j] = strtod(f[7], NULL);
-				got += iops[j] > 0;
-			}
+		if (n != 9 || strcmp(f[4], "0"))
+			continue;
+		for (j = 0; j < 3; j++) {
+			size_t l = strlen(job[j]);
+
+			if (strncmp(f[2], job[j], l))
+				continue;
+			c = (int)strtol(f[2] + l, &end, 10);
+			if (*end || end == f[2] + l || c < 0 ||
+			    c >= FIO_CYCLES || iops[c][j] > 0)
+				continue;
+			iops[c][j] = strtod(f[7], NULL);
+			got += iops[c][j] > 0;
+		}
 	}
 	rc = pclose(p);
-	if (rc || got != 3) {
-		printf("# error: fio (QD%u) exited with %d, %d of 3 jobs reported IOPS: %s",
-		       qd, rc, got, last[0] ? last : "no output\n");
+	if (rc || got != 3 * FIO_CYCLES) {
+		printf("# error: fio (QD%u) exited with %d, %d of %d jobs reported IOPS: %s",
+		       qd, rc, got, 3 * FIO_CYCLES,
+		       last[0] ? last : "no output\n");
 		return -1;
 	}
 	return 0;
@@ -353,14 +371,15 @@ static int fio_round(const char *fio, const char *const dev[3],
 static void run_fio_row(const struct fio_row *w, int idx, int total,
 			struct fio_result *res)
 {
-	double v[3][MAX_ROUNDS], wr[MAX_ROUNDS], wd[MAX_ROUNDS], dr[MAX_ROUNDS];
-	double delta[MAX_ROUNDS], r[3];
+	static double v[3][MAX_SAMPLES], wr[MAX_SAMPLES], wd[MAX_SAMPLES],
+		dr[MAX_SAMPLES], delta[MAX_SAMPLES];
+	double r[FIO_CYCLES][3];
 	const char *fio = getenv("WDFIO_BENCH_FIO");
 	const char *const dev[3] = { getenv("WDFIO_BENCH_FIO_RAW"),
 			       getenv("WDFIO_BENCH_FIO_DM"),
 			       getenv("WDFIO_BENCH_FIO_WDF") };
 	char s[3][32];
-	int i, j;
+	int i, j, c, n = 0;
 
 	memset(res, 0, sizeof(*res));
 	printf("# [%2d/%d] %s: %s\n", idx, total, w->name, w->desc);
@@ -374,32 +393,35 @@ static void run_fio_row(const struct fio_row *w, int idx, int total,
 	for (i = 0; i < nrounds; i++) {
 		if (fio_round(fio, dev, w->qd, i % 3, r))
 			return;
-		for (j = 0; j < 3; j++) {
-			v[j][i] = r[j];
-			fmt_rate(s[j], sizeof(s[j]), v[j][i], 0);
+		for (c = 0; c < FIO_CYCLES; c++, n++) {
+			for (j = 0; j < 3; j++) {
+				v[j][n] = r[c][j];
+				fmt_rate(s[j], sizeof(s[j]), v[j][n], 0);
+			}
+			wr[n] = v[2][n] / v[0][n];
+			wd[n] = v[2][n] / v[1][n];
+			dr[n] = v[1][n] / v[0][n];
+			delta[n] = 1e9 / v[2][n] - 1e9 / v[0][n];
+			printf("#   round %d/%d.%d: %s %s  %s %s  %s %s IOPS",
+			       i + 1, nrounds, c + 1, fio_side[0], s[0],
+			       fio_side[1], s[1], fio_side[2], s[2]);
+			printf("  WDF/raw %.3f  WDF/dm %.3f\n", wr[n], wd[n]);
 		}
-		wr[i] = v[2][i] / v[0][i];
-		wd[i] = v[2][i] / v[1][i];
-		dr[i] = v[1][i] / v[0][i];
-		delta[i] = 1e9 / v[2][i] - 1e9 / v[0][i];
-		printf("#   round %d/%d: %s %s  %s %s  %s %s IOPS  WDF/raw %.3f  WDF/dm %.3f\n",
-		       i + 1, nrounds, fio_side[0], s[0], fio_side[1], s[1],
-		       fio_side[2], s[2], wr[i], wd[i]);
 	}
-	res->rounds = nrounds;
+	res->rounds = n;
 	for (j = 0; j < 3; j++)
-		res->med[j] = median(v[j], nrounds);
-	res->wdf_raw = median(wr, nrounds);
-	res->wdf_dm = median(wd, nrounds);
-	res->dm_raw = median(dr, nrounds);
-	res->delta_ns = median(delta, nrounds);
-	qsort(wr, nrounds, sizeof(*wr), cmp_double);
-	res->spread = (wr[nrounds - 1] - wr[0]) / 2;
+		res->med[j] = median(v[j], n);
+	res->wdf_raw = median(wr, n);
+	res->wdf_dm = median(wd, n);
+	res->dm_raw = median(dr, n);
+	res->delta_ns = median(delta, n);
+	qsort(wr, n, sizeof(*wr), cmp_double);
+	res->spread = (wr[n - 1] - wr[0]) / 2;
 	res->ok = 1;
 	for (j = 0; j < 3; j++)
 		fmt_rate(s[j], sizeof(s[j]), res->med[j], 0);
-	printf("#   median: raw %s  dm-linear %s  WDF linear %s IOPS", s[0], s[1],
-	       s[2]);
+	printf("#   median of %d cycles: raw %s  dm-linear %s  WDF linear %s IOPS",
+	       n, s[0], s[1], s[2]);
 	printf("  WDF/raw %.3f (±%.3f)  WDF/dm-linear %.3f  dm-linear/raw %.3f\n",
 	       res->wdf_raw, res->spread, res->wdf_dm, res->dm_raw);
 }
@@ -659,7 +681,7 @@ int main(int argc, char **argv)
 			       res[i].w_med, res[i].ratio, res[i].spread,
 			       res[i].delta_ns, res[i].d_min, res[i].d_max,
 			       res[i].w_min, res[i].w_max);
-	printf("# bench-fio-csv: row,qd,rounds,raw_iops_median,dm_linear_iops_median,wdf_linear_iops_median,wdf_raw_ratio_median,wdf_dm_ratio_median,dm_raw_ratio_median,wdf_raw_ratio_halfrange,delta_ns_wdf_raw_median\n");
+	printf("# bench-fio-csv: row,qd,cycles,raw_iops_median,dm_linear_iops_median,wdf_linear_iops_median,wdf_raw_ratio_median,wdf_dm_ratio_median,dm_raw_ratio_median,wdf_raw_ratio_halfrange,delta_ns_wdf_raw_median\n");
 	for (i = 0; i < NR_FIO; i++)
 		if (fres[i].ok == 1)
 			printf("# bench-fio-csv: %s,%u,%d,%.1f,%.1f,%.1f,%.4f,%.4f,%.4f,%.4f,%.1f\n",
