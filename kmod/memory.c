@@ -14,10 +14,43 @@
 #include "wdfio.h"
 
 #include <linux/export.h>
+#include <linux/llist.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
+#include <linux/workqueue.h>
+
+/*
+ * vfree() may sleep, and the last reference to a memory object may go where
+ * sleeping is not allowed (a completion routine deleting the memory of its
+ * request, a driver's spinlock). A vmalloc-backed buffer released there is
+ * freed from wdfio's workqueue; while it waits, its first bytes link it on
+ * this list (it is at least a page long and nobody uses it any more).
+ */
+static LLIST_HEAD(wdfio_vfree_list);
+
+static void wdfio_vfree_work_fn(struct work_struct *work)
+{
+	struct llist_node *n, *next;
+
+	llist_for_each_safe(n, next, llist_del_all(&wdfio_vfree_list))
+		vfree(n);
+}
+
+static DECLARE_WORK(wdfio_vfree_work, wdfio_vfree_work_fn);
+
+/* kvfree() from any context */
+static void wdfio_kvfree_any(void *buf)
+{
+	if (!is_vmalloc_addr(buf) || wdfio_can_sleep()) {
+		kvfree(buf);
+		return;
+	}
+	if (llist_add((struct llist_node *)buf, &wdfio_vfree_list))
+		wdfio_queue_work(&wdfio_vfree_work);
+}
 
 static void wdfio_memory_release(struct wdfio_object *obj)
 {
@@ -28,7 +61,7 @@ static void wdfio_memory_release(struct wdfio_object *obj)
 		kfree(m->buf);
 		break;
 	case WDFIO_MEM_KVMALLOC:
-		kvfree(m->buf);
+		wdfio_kvfree_any(m->buf);
 		break;
 	case WDFIO_MEM_PREALLOCATED:
 		break;

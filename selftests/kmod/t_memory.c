@@ -7,6 +7,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/vmalloc.h>
 
 #include "util.h"
 #include "wt_cases.h"
@@ -33,7 +34,7 @@ int wt_memory_create(struct wt *t)
 		SZ_1M + 7,
 	};
 	unsigned long nvcsw;
-	WDFMEMORY memory, big;
+	WDFMEMORY memory, big, huge;
 	NTSTATUS status;
 	unsigned int i;
 	void *buf;
@@ -103,13 +104,23 @@ int wt_memory_create(struct wt *t)
 
 	/*
 	 * Atomic context (KMDF: DISPATCH_LEVEL): create and delete without
-	 * sleeping, including a large buffer made where sleeping was fine.
+	 * sleeping, including large buffers made where sleeping was fine; one
+	 * above kmalloc's limit is vmalloc-backed, and vfree() may sleep.
 	 */
 	wt_set_where(t, "create/delete under a spinlock");
 	big = NULL;
 	status = WdfMemoryCreate(WDF_NO_OBJECT_ATTRIBUTES, NonPagedPoolNx,
 				 WT_TAG, SZ_1M, &big, NULL);
 	T_STATUS(t, STATUS_SUCCESS, status);
+	huge = NULL;
+	buf = NULL;
+	status = WdfMemoryCreate(WDF_NO_OBJECT_ATTRIBUTES, NonPagedPoolNx,
+				 WT_TAG, SZ_8M, &huge, &buf);
+	T_STATUS(t, STATUS_SUCCESS, status);
+	T_TRUE(t, !buf || is_vmalloc_addr(buf),
+	       "8 MiB buffer not vmalloc-backed: nothing tests the vfree");
+	if (buf)
+		memset(buf, 0x5A, SZ_8M);
 	nvcsw = current->nvcsw;
 	spin_lock(&wt_mem_lock);
 	memory = NULL;
@@ -121,6 +132,8 @@ int wt_memory_create(struct wt *t)
 	}
 	if (big)
 		WdfObjectDelete(big);
+	if (huge)
+		WdfObjectDelete(huge);
 	spin_unlock(&wt_mem_lock);
 	T_STATUS(t, STATUS_SUCCESS, status);
 	T_EQ(t, 0, current->nvcsw - nvcsw);
