@@ -649,8 +649,8 @@ static bool wdfio_queue_direct_ok(struct wdfio_queue *q);
  * that the compiler inlines. An allocation then only sets the fields that
  * start non-zero. A cache with a constructor is also one that SLUB does not
  * clear again for init_on_alloc (Debian's default): that second clearing,
- * byte by byte with "rep stosb", was most of a forwarded bio's cost under
- * TCG.
+ * byte by byte with "rep stosb", took about 3 us of every forwarded bio
+ * under TCG.
  */
 struct wdfio_presented {
 	struct wdfio_request req;
