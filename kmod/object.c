@@ -252,10 +252,14 @@ void wdfio_object_free(struct wdfio_object *obj)
 
 static void wdfio_object_unlink(struct wdfio_object *obj)
 {
-	/* The parent's delete and ours may both get here: one wins. */
-	struct wdfio_object *parent = xchg(&obj->parent, NULL);
+	struct wdfio_object *parent;
 	unsigned long flags;
 
+	/* No parent (a presented request): no locked exchange either. */
+	if (!READ_ONCE(obj->parent))
+		return;
+	/* The parent's delete and ours may both get here: one wins. */
+	parent = xchg(&obj->parent, NULL);
 	if (!parent)
 		return;
 	spin_lock_irqsave(&parent->lock, flags);
