@@ -11,7 +11,9 @@
 #   make check TESTS=glob,... only the matching selftest cases
 #   make matrix     make check on 6.1, 6.12 and 7.2, then one summary table
 #   make bench      wdfio vs direct bio/urb, fio via the WDF filter (Debian's
-#                   kernel); ROUNDS=, BENCH_MS=, TESTS=row-globs; results/
+#                   kernel); ROUNDS=, BENCH_MS=, TESTS=row-globs; results/;
+#                   then the fio rows again counting instructions (ICOUNT=0:
+#                   not)
 #   make lint       checkpatch --strict, sparse (C=2) and W=1 on kmod/ and include/
 #
 # KDIR= selects the kernel build tree (default: the running kernel's, else the
@@ -58,11 +60,22 @@ matrix:
 BENCH_APPEND := $(strip $(if $(ROUNDS),wdfio_vm.bench_rounds=$(ROUNDS)) \
 			$(if $(BENCH_MS),wdfio_vm.bench_ms=$(BENCH_MS)))
 
+# The fio rows of TESTS (all of them without TESTS) run a second time on a
+# guest whose clock counts instructions (vm-run.sh --icount): their ratios
+# without the host's noise.
+ICOUNT ?= 1
+comma := ,
+empty :=
+space := $(empty) $(empty)
+BENCH_ICOUNT_TESTS := $(if $(filter 1,$(ICOUNT)),$(if $(TESTS),$(filter fio_%,$(subst $(comma), ,$(TESTS))),fio_*))
+
 bench:
 	$(TOP)/scripts/deps.sh
 	$(TOP)/scripts/vm-run.sh --mode bench --kernel $(KERNEL) \
 		$(if $(TESTS),--tests $(TESTS)) \
 		$(if $(BENCH_APPEND),--append "$(BENCH_APPEND)")
+	$(if $(BENCH_ICOUNT_TESTS),$(TOP)/scripts/vm-run.sh --mode bench --icount \
+		--kernel $(KERNEL) --tests $(subst $(space),$(comma),$(strip $(BENCH_ICOUNT_TESTS))))
 
 lint:
 	$(TOP)/scripts/lint.sh

@@ -6,6 +6,7 @@
 #
 #   scripts/vm-run.sh --mode run|check|bench --kernel default|6.1|6.12|7.2|debug
 #                     [--tests FILTER] [--timeout SECONDS] [--append "ARGS"]
+#                     [--icount]
 #
 #   --mode run     load wdfio + the samples (blkdemo, usbdemo), show what they did
 #   --mode check   run every static test program of selftests/user in the guest
@@ -25,6 +26,12 @@
 #                     run 5 min, debug run 15 min, bench 15 min)
 # The modules are built with W=1; any compiler warning fails the run.
 #   --append ARGS     extra kernel command line (e.g. "wdfio.verifier=1")
+#   --icount          bench: one vCPU whose clock counts instructions (QEMU
+#                     -icount shift=0,sleep=off: 1 ns of guest time is one
+#                     guest instruction, idle time is skipped), so rates are
+#                     instructions per I/O, the same in every run and free of
+#                     the host's speed; results in results/bench-icount-*
+#                     and latest-icount.{md,csv}, artefacts in bench-icount/
 #   --verdict-only    do not build or boot: re-judge the artefacts of the last
 #                     run of this mode and kernel
 #
@@ -51,7 +58,7 @@ msg() { printf '==> %s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 2; }
 usage() { awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; exit 2; }
 
-mode=check kernel=default tests='' limit='' append='' verdict_only=''
+mode=check kernel=default tests='' limit='' append='' verdict_only='' icount=''
 while (($#)); do
 	case $1 in
 	--mode) mode=${2:?}; shift 2 ;;
@@ -60,6 +67,7 @@ while (($#)); do
 	--timeout) limit=${2:?}; shift 2 ;;
 	--append) append=${2:?}; shift 2 ;;
 	--verdict-only) verdict_only=1; shift ;;
+	--icount) icount=1; shift ;;
 	-h | --help) usage ;;
 	*) printf 'error: unknown argument %s\n' "$1" >&2; usage ;;
 	esac
@@ -70,6 +78,7 @@ default | debug | 6.12 | 7.2) ;;
 6.1) kernel=default ;; # Debian bookworm's own kernel is the default lane
 *) die "--kernel must be default, 6.1, 6.12, 7.2 or debug" ;;
 esac
+[[ -z $icount || $mode == bench ]] || die "--icount is for --mode bench"
 [[ $mode-$kernel != bench-debug ]] ||
 	die "no benchmarks on the debug kernel: KASAN and lockdep distort the ratios"
 [[ $tests =~ ^[][A-Za-z0-9_.*?,:/-]*$ ]] || die "--tests: only [A-Za-z0-9_.*?,:/-] and [] allowed (no spaces)"
@@ -86,7 +95,7 @@ fi
 
 start=$SECONDS
 lane=$top/build/$kernel
-out=$lane/$mode
+out=$lane/$mode${icount:+-icount}
 mkdir -p "$out"
 exec 9>"$lane/.lock"
 flock -n 9 || { msg "waiting for another run in $lane"; flock 9; }
@@ -220,13 +229,18 @@ if [[ -z $verdict_only ]]; then
 		cmdline+=" wdfio_vm.hostroot=hostroot"
 		virtfs=(-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap")
 	fi
+	[[ -n $icount ]] && cmdline+=" wdfio_vm.icount=1"
 	[[ -n $append ]] && cmdline+=" $append"
 	printf '%s\n' "$cmdline" >"$out/cmdline"
 
 	# QEMU's human monitor on a FIFO pair: the watchdog uses it to make a hung
 	# guest print where it is stuck (sysrq keys, then an NMI) before stopping it.
 	# shellcheck disable=SC2054 # commas are QEMU option syntax
-	qemu=(qemu-system-x86_64 -machine q35,accel=tcg -cpu max -smp 2 -m 2048
+	# --icount: QEMU counts instructions on one vCPU (the SMP guest hangs
+	# in CPU bring-up with -icount); sleep=off skips idle time at once.
+	cpus=(-smp 2)
+	[[ -z $icount ]] || cpus=(-smp 1 -icount shift=0,sleep=off)
+	qemu=(qemu-system-x86_64 -machine q35,accel=tcg -cpu max "${cpus[@]}" -m 2048
 		-nodefaults -nographic -no-reboot
 		-serial "file:$out/console.log" -serial "file:$out/tap.log" -serial "file:$out/dmesg.log"
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04
@@ -480,8 +494,13 @@ if [[ $mode == bench ]] && grep -q '^# bench-table-end$' "$tap"; then
 	results=$top/results
 	mkdir -p "$results"
 	stamp=$(date -u -r "$out/tap.log" +%Y%m%dT%H%M%SZ)
+	name=bench latest=latest qemu_desc="QEMU TCG -smp 2"
+	if [[ -n $icount ]]; then
+		name=bench-icount latest=latest-icount
+		qemu_desc="QEMU TCG -smp 1 -icount shift=0,sleep=off (guest time counts instructions: 1 ns = 1 instruction)"
+	fi
 	read -r l1 l5 l15 e1 e5 e15 <"$out/host-load" 2>/dev/null || true
-	meta="date $(date -u -r "$out/tap.log" '+%Y-%m-%d %H:%M UTC'), kernel $krel, QEMU TCG -smp 2,"
+	meta="date $(date -u -r "$out/tap.log" '+%Y-%m-%d %H:%M UTC'), kernel $krel, $qemu_desc,"
 	meta+=" host $(nproc) CPUs, load average at start ${l1:-?} ${l5:-?} ${l15:-?}, at end ${e1:-?} ${e5:-?} ${e15:-?}"
 	{
 		printf '# %s\n' "$meta"
@@ -490,17 +509,17 @@ if [[ $mode == bench ]] && grep -q '^# bench-table-end$' "$tap"; then
 		sed -n 's/^# bench-fio-csv: //p' "$tap"
 		echo
 		sed -n 's/^# bench-alloc-csv: //p' "$tap"
-	} >"$results/bench-$stamp.csv"
+	} >"$results/$name-$stamp.csv"
 	{
 		printf '%s\n\n' "$meta"
 		sed -n '/^# bench-table-begin$/,/^# bench-table-end$/p' "$tap" |
 			sed '1d;$d' | sed 's/^# \{0,1\}//'
-	} >"$results/bench-$stamp.md"
-	cp "$results/bench-$stamp.csv" "$results/latest.csv"
-	cp "$results/bench-$stamp.md" "$results/latest.md"
+	} >"$results/$name-$stamp.md"
+	cp "$results/$name-$stamp.csv" "$results/$latest.csv"
+	cp "$results/$name-$stamp.md" "$results/$latest.md"
 	echo
-	msg "benchmark results (${results#"$top"/}/bench-$stamp.{md,csv}, also latest.{md,csv}):"
-	cat "$results/bench-$stamp.md"
+	msg "benchmark results (${results#"$top"/}/$name-$stamp.{md,csv}, also $latest.{md,csv}):"
+	cat "$results/$name-$stamp.md"
 fi
 
 # ---- report ---------------------------------------------------------------------

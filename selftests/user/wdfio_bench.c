@@ -28,6 +28,11 @@
  * not in its plan at all (the check suite's test driver owns the gadget,
  * and that guest has no fio); in make bench a row that cannot run fails.
  *
+ * WDFIO_BENCH_ICOUNT set (scripts/vm-run.sh --icount): the guest's clock
+ * counts instructions, one per nanosecond, so a rate is I/Os per 10^9
+ * guest instructions and a delta is instructions per I/O; the tables say so.
+ * The count is the same in every run: one round (three cycles) by default.
+ *
  * Each row starts with one uncounted run of each side (warm-up: TCG
  * translates code the first time it runs).
  *
@@ -84,6 +89,7 @@ struct result {
 
 static int fd = -1;
 static int smoke;
+static int icount;		/* WDFIO_BENCH_ICOUNT: time counts instructions */
 static int nrounds = 5;
 static unsigned int run_ms = 1000;
 static const char *filter;
@@ -528,6 +534,10 @@ int main(int argc, char **argv)
 	base = base ? base + 1 : argv[0];
 	smoke = !!strstr(base, "smoke");
 	filter = getenv("WDFIO_TESTS");
+	icount = !!getenv("WDFIO_BENCH_ICOUNT");
+	/* Counted instructions are the same every round: one is enough. */
+	if (icount)
+		nrounds = 1;
 	env = getenv("WDFIO_BENCH_ROUNDS");
 	if (env && atoi(env) > 0)
 		nrounds = atoi(env) < MAX_ROUNDS ? atoi(env) : MAX_ROUNDS;
@@ -550,8 +560,9 @@ int main(int argc, char **argv)
 		plan += selected(breakdown_rows[i].name);
 	plan += selected("primitives");
 	uname(&uts);
-	printf("# wdfio_bench%s: %d rounds x %u ms per run, kernel %s, %ld CPUs\n",
-	       smoke ? " (smoke: 64 I/Os per run)" : "", nrounds, run_ms,
+	printf("# wdfio_bench%s%s: %d rounds x %u ms per run, kernel %s, %ld CPUs\n",
+	       smoke ? " (smoke: 64 I/Os per run)" : "",
+	       icount ? " (time counts instructions)" : "", nrounds, run_ms,
 	       uts.release, sysconf(_SC_NPROCESSORS_ONLN));
 	printf("1..%d\n", plan);
 	fd = open(WDFIO_BENCH_DEVICE, O_RDWR | O_CLOEXEC);
@@ -634,8 +645,11 @@ int main(int argc, char **argv)
 		k += fres[i].ok == 1;
 	if (k) {
 		printf("#\n");
+		if (icount)
+			printf("# Guest time counts instructions (QEMU -icount shift=0): IOPS are I/Os per 10^9 guest instructions, Δ is guest instructions per I/O.\n#\n");
 		printf("# | fio row | what | unit | raw null_blk | dm-linear | WDF linear |");
-		printf(" WDF/raw | WDF/dm-linear | dm-linear/raw | Δ ns/request WDF−raw |\n");
+		printf(" WDF/raw | WDF/dm-linear | dm-linear/raw | Δ %s WDF−raw |\n",
+		       icount ? "instructions/I/O" : "ns/request");
 		printf("# |---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
 	}
 	for (i = 0; i < NR_FIO; i++) {
@@ -646,8 +660,9 @@ int main(int argc, char **argv)
 		fmt_rate(s1, sizeof(s1), fres[i].med[0], 0);
 		fmt_rate(s2, sizeof(s2), fres[i].med[1], 0);
 		fmt_rate(s3, sizeof(s3), fres[i].med[2], 0);
-		printf("# | %s | %s | IOPS | %s | %s | %s | %.3f | %.3f | %.3f | %+.0f |\n",
-		       fio_rows[i].name, fio_rows[i].desc, s1, s2, s3,
+		printf("# | %s | %s | %s | %s | %s | %s | %.3f | %.3f | %.3f | %+.0f |\n",
+		       fio_rows[i].name, fio_rows[i].desc,
+		       icount ? "I/Os per 10^9 instructions" : "IOPS", s1, s2, s3,
 		       fres[i].wdf_raw, fres[i].wdf_dm, fres[i].dm_raw,
 		       fres[i].delta_ns);
 	}
