@@ -233,13 +233,15 @@ if [[ -z $verdict_only ]]; then
 	[[ -n $append ]] && cmdline+=" $append"
 	printf '%s\n' "$cmdline" >"$out/cmdline"
 
-	# QEMU's human monitor on a FIFO pair: the watchdog uses it to make a hung
-	# guest print where it is stuck (sysrq keys, then an NMI) before stopping it.
-	# shellcheck disable=SC2054 # commas are QEMU option syntax
 	# --icount: QEMU counts instructions on one vCPU (the SMP guest hangs
 	# in CPU bring-up with -icount); sleep=off skips idle time at once.
 	cpus=(-smp 2)
+	# shellcheck disable=SC2054 # commas are QEMU option syntax
 	[[ -z $icount ]] || cpus=(-smp 1 -icount shift=0,sleep=off)
+
+	# QEMU's human monitor on a FIFO pair: the watchdog uses it to make a hung
+	# guest print where it is stuck (sysrq keys, then an NMI) before stopping it.
+	# shellcheck disable=SC2054 # commas are QEMU option syntax
 	qemu=(qemu-system-x86_64 -machine q35,accel=tcg -cpu max "${cpus[@]}" -m 2048
 		-nodefaults -nographic -no-reboot
 		-serial "file:$out/console.log" -serial "file:$out/tap.log" -serial "file:$out/dmesg.log"
