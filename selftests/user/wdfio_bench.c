@@ -646,7 +646,8 @@ int main(int argc, char **argv)
 	if (k) {
 		printf("#\n");
 		if (icount)
-			printf("# Guest time counts instructions (QEMU -icount shift=0): IOPS are I/Os per 10^9 guest instructions, Δ is guest instructions per I/O.\n#\n");
+			printf("# Guest time counts instructions (QEMU -icount shift=0): %s\n#\n",
+			       "IOPS are I/Os per 10^9 guest instructions, Δ is guest instructions per I/O.");
 		printf("# | fio row | what | unit | raw null_blk | dm-linear | WDF linear |");
 		printf(" WDF/raw | WDF/dm-linear | dm-linear/raw | Δ %s WDF−raw |\n",
 		       icount ? "instructions/I/O" : "ns/request");
