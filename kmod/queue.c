@@ -765,8 +765,8 @@ void wdfio_queue_exit(void)
  * Anything else is the final status and no completion comes: STATUS_SUCCESS
  * (a zero-length read/write the queue does not present, 0 bytes),
  * STATUS_INVALID_DEVICE_REQUEST (no queue or callback for the type),
- * STATUS_CANCELLED (the queue does not accept requests: stopped by a purge),
- * STATUS_INVALID_DEVICE_STATE (the same, stopped by a drain: KMDF's status),
+ * STATUS_INVALID_DEVICE_STATE (the queue does not accept requests: purged
+ * or drained; KMDF's status),
  * STATUS_DELETE_PENDING (the device is being deleted),
  * STATUS_INSUFFICIENT_RESOURCES.
  */
@@ -841,8 +841,7 @@ NTSTATUS wdfio_device_submit(struct wdfio_device *dev,
 	else if (!q || !wdfio_queue_handles(q, d->type))
 		status = STATUS_INVALID_DEVICE_REQUEST;
 	else if (!q->accept)
-		status = q->drained ? STATUS_INVALID_DEVICE_STATE :
-				      STATUS_CANCELLED;
+		status = STATUS_INVALID_DEVICE_STATE;	/* KMDF, purge or drain */
 	else if ((d->type == WdfRequestTypeRead ||
 		  d->type == WdfRequestTypeWrite) && !d->length &&
 		 !q->cfg.AllowZeroLengthRequests)
@@ -1353,7 +1352,6 @@ static bool wdfio_queue_purge(struct wdfio_queue *q, bool cancel,
 		return false;
 	}
 	q->accept = false;
-	q->drained = !cancel;
 	if (cb) {
 		q->purge_cb = cb;
 		q->purge_ctx = ctx;

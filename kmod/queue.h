@@ -251,9 +251,6 @@ struct wdfio_fileobj {
  * @purge_ctx: (L) its context
  * @power_purge: (L) the queue is being deleted: requeued requests are
  *	cancelled
- * @drained: (L) a drain, not a purge, last stopped @accept: new requests
- *	fail with STATUS_INVALID_DEVICE_STATE (KMDF) instead of
- *	STATUS_CANCELLED
  * @ready_cb: (L) WdfIoQueueReadyNotify's callback (manual queues), or NULL
  * @ready_ctx: (L) its context
  * @ready_due: (L) the queue went from empty to not empty (or was started,
@@ -291,7 +288,6 @@ struct wdfio_queue {
 	PFN_WDF_IO_QUEUE_STATE purge_cb;
 	WDFCONTEXT purge_ctx;
 	bool power_purge;
-	bool drained;
 	PFN_WDF_IO_QUEUE_STATE ready_cb;
 	WDFCONTEXT ready_ctx;
 	bool ready_due;

@@ -714,9 +714,13 @@ TEST(queue_purge)
 	EXPECT_EQ(1U, st.cancel_routine);
 	EXPECT_EQ(1U, st.purge_done);
 	EXPECT_EQ(0U, st.state & 0x01);		/* not accepting */
-	/* new requests are cancelled until Start */
+	/*
+	 * New requests fail until Start without reaching the driver: KMDF's
+	 * STATUS_INVALID_DEVICE_STATE, EIO for the caller.
+	 */
 	EXPECT_EQ(-1, pread(fd, buf, sizeof(buf), 0));
-	EXPECT_EQ(ECANCELED, errno);
+	EXPECT_EQ(EIO, errno);
+	EXPECT_EQ(0U, qt_stats(fd).queued);
 	ASSERT_EQ(0, qt_hold(fd, 0));
 	ASSERT_EQ(0, dc(fd, WDFIO_QT_START, NULL, 0, NULL, 0, NULL));
 	EXPECT_EQ((ssize_t)sizeof(buf), pread(fd, buf, sizeof(buf), 0));
