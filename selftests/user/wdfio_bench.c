@@ -56,7 +56,7 @@
 #define MAX_ROUNDS	51
 #define FIO_CYCLES	3		/* fio rows: samples per round */
 #define MAX_SAMPLES	(MAX_ROUNDS * FIO_CYCLES)
-#define ARRAY_SIZE(a)	(int)(sizeof(a) / sizeof((a)[0]))
+#define ARRAY_SIZE(a)	((int)(sizeof(a) / sizeof((a)[0])))
 
 struct row {
 	const char *name;
