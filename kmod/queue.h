@@ -483,9 +483,55 @@ void wdfio_device_sync_init(struct wdfio_device *dev,
 NTSTATUS wdfio_queue_sync_init(struct wdfio_queue *q,
 			       PWDF_OBJECT_ATTRIBUTES attr);
 bool wdfio_cblock_held_by_me(struct wdfio_cblock *l);
-bool wdfio_queue_sync_must_defer(struct wdfio_queue *q);
-bool wdfio_queue_cb_lock(struct wdfio_queue *q);
-void wdfio_queue_cb_unlock(struct wdfio_queue *q, bool taken);
+bool wdfio_cblock_take(struct wdfio_cblock *l);
+void wdfio_cblock_give(struct wdfio_cblock *l);
+
+/*
+ * The queue-side helpers are inline: a queue without a synchronization
+ * scope (a filter's parallel queue) pays one test per presented request.
+ */
+
+/**
+ * wdfio_queue_sync_must_defer() - may this thread not call @q's callbacks?
+ * @q: a queue
+ *
+ * Context: Any context.
+ * Return: true if the thread holds the lock @q's callbacks run under (it is
+ * inside one of them, or between WdfObjectAcquireLock and
+ * WdfObjectReleaseLock): the callback must be deferred.
+ */
+static inline bool wdfio_queue_sync_must_defer(struct wdfio_queue *q)
+{
+	return q->sync && wdfio_cblock_held_by_me(q->sync);
+}
+
+/**
+ * wdfio_queue_cb_lock() - take the lock @q's callbacks run under
+ * @q: a queue
+ *
+ * Context: Process context for a passive queue (the callers defer to a work
+ * item otherwise); any context else.
+ * Return: true if the lock was taken (give it to wdfio_queue_cb_unlock());
+ * false for scope None, or where the thread holds it already (it is inside
+ * the scope: the callback is serialised as it is).
+ */
+static inline bool wdfio_queue_cb_lock(struct wdfio_queue *q)
+{
+	return q->sync && wdfio_cblock_take(q->sync);
+}
+
+/**
+ * wdfio_queue_cb_unlock() - release what wdfio_queue_cb_lock() took
+ * @q: the queue
+ * @taken: wdfio_queue_cb_lock()'s answer
+ *
+ * Context: Any context.
+ */
+static inline void wdfio_queue_cb_unlock(struct wdfio_queue *q, bool taken)
+{
+	if (taken)
+		wdfio_cblock_give(q->sync);
+}
 
 /* blkdev.c */
 int wdfio_blkdev_register(struct wdfio_device *dev);

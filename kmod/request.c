@@ -108,20 +108,12 @@ static void wdfio_format_release(struct wdfio_format *f)
 		wdfio_object_put(&f->target->obj);
 }
 
-static void wdfio_request_dispose(struct wdfio_object *obj)
+/* A formatted or sent request is deleted: its format goes (see below). */
+static noinline void wdfio_request_dispose_format(struct wdfio_request *req)
 {
-	struct wdfio_request *req = container_of(obj, struct wdfio_request, obj);
 	struct wdfio_format old;
 	unsigned long flags;
 
-	/*
-	 * Never formatted, not sent (a request a filter forwards as it is,
-	 * once per bio): nothing to release. Deleting races with nothing
-	 * that could format or send it (that would be a driver bug).
-	 */
-	if (READ_ONCE(req->state) == WDFIO_RQ_IDLE &&
-	    req->fmt.op == WDFIO_OP_NONE && !req->fmt.target)
-		return;
 	memset(&old, 0, sizeof(old));
 	/*
 	 * A request deleted while sent keeps its format until the I/O is
@@ -139,12 +131,29 @@ static void wdfio_request_dispose(struct wdfio_object *obj)
 	wdfio_format_release(&old);
 }
 
+static void wdfio_request_dispose(struct wdfio_object *obj)
+{
+	struct wdfio_request *req = container_of(obj, struct wdfio_request, obj);
+
+	/*
+	 * Never formatted, not sent (a request a filter forwards as it is,
+	 * once per bio): nothing to release. Deleting races with nothing
+	 * that could format or send it (that would be a driver bug).
+	 */
+	if (READ_ONCE(req->state) == WDFIO_RQ_IDLE &&
+	    req->fmt.op == WDFIO_OP_NONE && !req->fmt.target)
+		return;
+	wdfio_request_dispose_format(req);
+}
+
 static void wdfio_request_release(struct wdfio_object *obj)
 {
 	struct wdfio_request *req = container_of(obj, struct wdfio_request, obj);
 
 	wdfio_format_release(&req->fmt);
-	wdfio_blk_io_cache_free(req);
+	/* Tested here: a request forwarded per bio never has one. */
+	if (req->io_cache)
+		wdfio_blk_io_cache_free(req);
 	if (req->qr)
 		wdfio_qreq_release(req);
 }
@@ -177,7 +186,6 @@ static void wdfio_request_setup(struct wdfio_request *req)
 	req->state = WDFIO_RQ_IDLE;
 	req->status = STATUS_SUCCESS;
 	INIT_LIST_HEAD(&req->sent_entry);
-	INIT_DELAYED_WORK(&req->timeout_work, wdfio_request_timeout);
 	/* WDF_REQUEST_COMPLETION_PARAMS_INIT() without clearing them again */
 	req->params.Size = WDF_STRUCTURE_SIZE(WDF_REQUEST_COMPLETION_PARAMS);
 	req->params.Type = WdfRequestTypeNoFormat;
@@ -536,6 +544,10 @@ static NTSTATUS wdfio_request_submit(struct wdfio_request *req,
 	req->usbd = USBD_STATUS_SUCCESS;
 	req->rflags &= ~WDFIO_RQF_SEND_MASK;
 	if (timed) {
+		/* Set up at the first timed send: most requests never have one. */
+		if (!req->timeout_work.work.func)
+			INIT_DELAYED_WORK(&req->timeout_work,
+					  wdfio_request_timeout);
 		__set_bit(WDFIO_RQF_TIMER, &req->rflags);
 		__set_bit(WDFIO_RQF_DETACHABLE, &req->rflags);
 		req->deadline = ktime_add_ns(ktime_get(), ns);

@@ -177,48 +177,34 @@ NTSTATUS wdfio_queue_sync_init(struct wdfio_queue *q,
 }
 
 /**
- * wdfio_queue_sync_must_defer() - may this thread not call @q's callbacks?
- * @q: a queue
+ * wdfio_cblock_take() - take a queue's callback lock unless this thread has it
+ * @l: the lock of a queue's synchronization scope
  *
- * Context: Any context.
- * Return: true if the thread holds the lock @q's callbacks run under (it is
- * inside one of them, or between WdfObjectAcquireLock and
- * WdfObjectReleaseLock): the callback must be deferred.
- */
-bool wdfio_queue_sync_must_defer(struct wdfio_queue *q)
-{
-	return q->sync && wdfio_cblock_held_by_me(q->sync);
-}
-
-/**
- * wdfio_queue_cb_lock() - take the lock @q's callbacks run under
- * @q: a queue
+ * The out-of-line half of wdfio_queue_cb_lock() (queue.h), for queues with
+ * a scope.
  *
- * Context: Process context for a passive queue (the callers defer to a work
- * item otherwise); any context else.
- * Return: true if the lock was taken (give it to wdfio_queue_cb_unlock());
- * false for scope None, or where the thread holds it already (it is inside
- * the scope: the callback is serialised as it is).
+ * Context: Process context for a passive lock; any context else.
+ * Return: true if the lock was taken (give it back with wdfio_cblock_give());
+ * false where the thread holds it already (it is inside the scope: the
+ * callback is serialised as it is).
  */
-bool wdfio_queue_cb_lock(struct wdfio_queue *q)
+bool wdfio_cblock_take(struct wdfio_cblock *l)
 {
-	if (!q->sync || wdfio_cblock_held_by_me(q->sync))
+	if (wdfio_cblock_held_by_me(l))
 		return false;
-	wdfio_cblock_lock(q->sync);
+	wdfio_cblock_lock(l);
 	return true;
 }
 
 /**
- * wdfio_queue_cb_unlock() - release what wdfio_queue_cb_lock() took
- * @q: the queue
- * @taken: wdfio_queue_cb_lock()'s answer
+ * wdfio_cblock_give() - release what wdfio_cblock_take() took
+ * @l: the lock
  *
- * Context: Any context.
+ * Context: Any context (the taker's).
  */
-void wdfio_queue_cb_unlock(struct wdfio_queue *q, bool taken)
+void wdfio_cblock_give(struct wdfio_cblock *l)
 {
-	if (taken)
-		wdfio_cblock_unlock(q->sync);
+	wdfio_cblock_unlock(l);
 }
 
 /* The lock WdfObjectAcquireLock takes for @Object, or NULL. */

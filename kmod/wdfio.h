@@ -490,7 +490,10 @@ enum {
  * @usbd: the USBD_STATUS of a USB send, set by the backend before it reports
  * @usb_params: what Params->Parameters.Usb.Completion points to
  * @timeout_work: the send's timeout; embedded, so a timed send never fails
- *	for lack of memory (WdfRequestAllocateTimer has nothing to do)
+ *	for lack of memory (WdfRequestAllocateTimer has nothing to do). Set up
+ *	by the first timed send, under @lock (a request forwarded per bio
+ *	never pays for it); armed and cancelled only by a send that set
+ *	WDFIO_RQF_TIMER
  * @deadline: when the timeout of this send expires (monotonic clock)
  * @sent_entry: on @send_target's sent or pended list
  * @submit_node: on a per-CPU deferred submission list
