@@ -15,11 +15,12 @@
  *
  * fio rows (scripts/guest/init, setup_fio): WDFIO_BENCH_FIO is the command
  * that runs fio ("chroot /host /usr/bin/fio"), WDFIO_BENCH_FIO_RAW,
- * WDFIO_BENCH_FIO_DM and WDFIO_BENCH_FIO_WDF the raw null_blk device,
- * dm-linear over it and the WDF linear filter over it. Each round runs one
- * fio with FIO_CYCLES cycles of three jobs, one after the other (raw,
- * dm-linear, WDF linear, the order rotated each cycle), each half a run
- * long; the ratios are medians over all cycles of each cycle's ratios.
+ * WDFIO_BENCH_FIO_DM, WDFIO_BENCH_FIO_WDF and WDFIO_BENCH_FIO_REMAP the raw
+ * null_blk device, dm-linear over it, the WDF linear filter over it and the
+ * bare remap over it (wdfio_remap.ko: the floor any bio-based forwarder
+ * pays). Each round runs one fio with FIO_CYCLES cycles of four jobs, one
+ * after the other (the order rotated each cycle), each half a run long; the
+ * ratios and deltas are medians over all cycles of each cycle's.
  *
  * Started under a name containing "smoke" (the check suite installs it as
  * /tests/wdfio_bench_smoke) it does a smoke run: one round of a few I/Os per
@@ -268,7 +269,7 @@ static void run_row(const struct row *w, int idx, int total,
 }
 
 /* ------------------------------------------------------------------ */
-/* fio rows: raw null_blk vs dm-linear vs the WDF linear filter        */
+/* fio rows: raw null_blk, dm-linear, the WDF linear filter, bare remap */
 
 static const struct fio_row {
 	const char *name;
@@ -276,37 +277,46 @@ static const struct fio_row {
 	const char *desc;
 } fio_rows[] = {
 	{ "fio_randread_qd1", 1,
-	  "fio 4K randread QD1, libaio O_DIRECT: raw vs dm-linear vs WDF filter" },
+	  "fio 4K randread QD1, libaio O_DIRECT: raw, dm-linear, WDF filter, bare remap" },
 	{ "fio_randread_qd32", 32,
-	  "fio 4K randread QD32, libaio O_DIRECT: raw vs dm-linear vs WDF filter" },
+	  "fio 4K randread QD32, libaio O_DIRECT: raw, dm-linear, WDF filter, bare remap" },
 };
 
 #define NR_FIO ARRAY_SIZE(fio_rows)
 
+/* The sides of a fio row, in the order of their arrays. */
+enum { FIO_RAW, FIO_DM, FIO_WDF, FIO_REMAP, FIO_NSIDES };
+
+/*
+ * @own_wdf, @own_dm: ns (instructions under icount) per I/O above the bare
+ * remap, the forwarders' own cost over the floor
+ */
 struct fio_result {
-	double med[3];		/* raw, dm-linear, WDF: median IOPS */
-	double wdf_raw, wdf_dm, dm_raw, spread, delta_ns;
+	double med[FIO_NSIDES];	/* median IOPS of each side */
+	double wdf_raw, wdf_dm, dm_raw, spread, delta_ns, own_wdf, own_dm;
 	int rounds;
 	int ok;
 };
 
-static const char *const fio_side[3] = { "raw", "dm-linear", "WDF linear" };
+static const char *const fio_side[FIO_NSIDES] = {
+	"raw", "dm-linear", "WDF linear", "bare remap"
+};
 
 /*
- * One round: one fio process running FIO_CYCLES cycles of three jobs, one
+ * One round: one fio process running FIO_CYCLES cycles of four jobs, one
  * job after the other (stonewall), each fio_ms at @qd. Cycle c starts with
- * device (@first + c) % 3 (raw, dm-linear, WDF linear, rotated: no side is
- * always last), and its three jobs are one sample: when the host changes
- * speed (this one, a VM itself, switches between two speeds 1.8x apart
- * every few seconds), one cycle of 1.5 s is spoilt, not a 3 s round.
- * IOPS into @iops[cycle][] (raw, dm-linear, WDF); returns 0, or -1 (printed
- * why). One process per round, not per job: under TCG fio takes seconds to
- * start (its libraries come over 9p).
+ * side (@first + c) % FIO_NSIDES (rotated: no side is always last), and
+ * its jobs are one sample: when the host changes speed (this one, a VM
+ * itself, switches between two speeds 1.8x apart every few seconds), one
+ * cycle of 2 s is spoilt, not a whole round. IOPS into @iops[cycle][side];
+ * returns 0, or -1 (printed why). One process per round, not per job:
+ * under TCG fio takes seconds to start (its libraries come over 9p).
  */
-static int fio_round(const char *fio, const char *const dev[3],
-		     unsigned int qd, int first, double iops[FIO_CYCLES][3])
+static int fio_round(const char *fio, const char *const dev[FIO_NSIDES],
+		     unsigned int qd, int first,
+		     double iops[FIO_CYCLES][FIO_NSIDES])
 {
-	static const char *const job[3] = { "raw", "dm", "wdf" };
+	static const char *const job[FIO_NSIDES] = { "raw", "dm", "wdf", "remap" };
 	char cmd[2048], line[4096], last[256] = "";
 	unsigned int fio_ms = run_ms / 2 > 100 ? run_ms / 2 : 100;
 	int rc, c, j, got = 0;
@@ -317,8 +327,8 @@ static int fio_round(const char *fio, const char *const dev[3],
 		       "%s --direct=1 --ioengine=libaio --iodepth=%u --rw=randread --bs=4k --norandommap --randrepeat=0 --time_based --runtime=%ums --output-format=terse --terse-version=3",
 		       fio, qd, fio_ms);
 	for (c = 0; c < FIO_CYCLES; c++)
-		for (j = 0; j < 3 && len < sizeof(cmd); j++) {
-			int d = (first + c + j) % 3;
+		for (j = 0; j < FIO_NSIDES && len < sizeof(cmd); j++) {
+			int d = (first + c + j) % FIO_NSIDES;
 
 			len += snprintf(cmd + len, sizeof(cmd) - len,
 					" --name=%s%d --filename=%s%s", job[d],
@@ -335,7 +345,7 @@ static int fio_round(const char *fio, const char *const dev[3],
 		return -1;
 	}
 	for (c = 0; c < FIO_CYCLES; c++)
-		for (j = 0; j < 3; j++)
+		for (j = 0; j < FIO_NSIDES; j++)
 			iops[c][j] = -1;
 	while (fgets(line, sizeof(line), p)) {
 		/* 3;fio-3.33;<job>;0;<error>;<kB>;<kB/s>;<IOPS>;... */
@@ -351,7 +361,7 @@ static int fio_round(const char *fio, const char *const dev[3],
 			f[n++] = tok;
 		if (n != 9 || strcmp(f[4], "0"))
 			continue;
-		for (j = 0; j < 3; j++) {
+		for (j = 0; j < FIO_NSIDES; j++) {
 			size_t l = strlen(job[j]);
 
 			if (strncmp(f[2], job[j], l))
@@ -365,9 +375,9 @@ static int fio_round(const char *fio, const char *const dev[3],
 		}
 	}
 	rc = pclose(p);
-	if (rc || got != 3 * FIO_CYCLES) {
+	if (rc || got != FIO_NSIDES * FIO_CYCLES) {
 		printf("# error: fio (QD%u) exited with %d, %d of %d jobs reported IOPS: %s",
-		       qd, rc, got, 3 * FIO_CYCLES,
+		       qd, rc, got, FIO_NSIDES * FIO_CYCLES,
 		       last[0] ? last : "no output\n");
 		return -1;
 	}
@@ -377,59 +387,72 @@ static int fio_round(const char *fio, const char *const dev[3],
 static void run_fio_row(const struct fio_row *w, int idx, int total,
 			struct fio_result *res)
 {
-	static double v[3][MAX_SAMPLES], wr[MAX_SAMPLES], wd[MAX_SAMPLES],
-		dr[MAX_SAMPLES], delta[MAX_SAMPLES];
-	double r[FIO_CYCLES][3];
+	static double v[FIO_NSIDES][MAX_SAMPLES], wr[MAX_SAMPLES],
+		wd[MAX_SAMPLES], dr[MAX_SAMPLES], delta[MAX_SAMPLES],
+		own_w[MAX_SAMPLES], own_d[MAX_SAMPLES];
+	double r[FIO_CYCLES][FIO_NSIDES];
 	const char *fio = getenv("WDFIO_BENCH_FIO");
-	const char *const dev[3] = { getenv("WDFIO_BENCH_FIO_RAW"),
-			       getenv("WDFIO_BENCH_FIO_DM"),
-			       getenv("WDFIO_BENCH_FIO_WDF") };
-	char s[3][32];
+	const char *const dev[FIO_NSIDES] = {
+		getenv("WDFIO_BENCH_FIO_RAW"), getenv("WDFIO_BENCH_FIO_DM"),
+		getenv("WDFIO_BENCH_FIO_WDF"), getenv("WDFIO_BENCH_FIO_REMAP")
+	};
+	char s[FIO_NSIDES][32];
 	int i, j, c, n = 0;
 
 	memset(res, 0, sizeof(*res));
 	printf("# [%2d/%d] %s: %s\n", idx, total, w->name, w->desc);
-	if (!fio || !dev[0] || !dev[1] || !dev[2]) {
-		printf("# error: no WDFIO_BENCH_FIO/_RAW/_DM/_WDF (see scripts/guest/init)\n");
+	for (j = 0; j < FIO_NSIDES; j++)
+		if (!dev[j])
+			fio = NULL;
+	if (!fio) {
+		printf("# error: no WDFIO_BENCH_FIO%s (see scripts/guest/init)\n",
+		       "/_RAW/_DM/_WDF/_REMAP");
 		return;
 	}
 	/* Warm-up, not counted (and fio's first start loads it over 9p) */
 	if (fio_round(fio, dev, w->qd, 0, r))
 		return;
 	for (i = 0; i < nrounds; i++) {
-		if (fio_round(fio, dev, w->qd, i % 3, r))
+		if (fio_round(fio, dev, w->qd, i % FIO_NSIDES, r))
 			return;
 		for (c = 0; c < FIO_CYCLES; c++, n++) {
-			for (j = 0; j < 3; j++) {
+			for (j = 0; j < FIO_NSIDES; j++) {
 				v[j][n] = r[c][j];
 				fmt_rate(s[j], sizeof(s[j]), v[j][n], 0);
 			}
-			wr[n] = v[2][n] / v[0][n];
-			wd[n] = v[2][n] / v[1][n];
-			dr[n] = v[1][n] / v[0][n];
-			delta[n] = 1e9 / v[2][n] - 1e9 / v[0][n];
-			printf("#   round %d/%d.%d: %s %s  %s %s  %s %s IOPS",
+			wr[n] = v[FIO_WDF][n] / v[FIO_RAW][n];
+			wd[n] = v[FIO_WDF][n] / v[FIO_DM][n];
+			dr[n] = v[FIO_DM][n] / v[FIO_RAW][n];
+			delta[n] = 1e9 / v[FIO_WDF][n] - 1e9 / v[FIO_RAW][n];
+			own_w[n] = 1e9 / v[FIO_WDF][n] - 1e9 / v[FIO_REMAP][n];
+			own_d[n] = 1e9 / v[FIO_DM][n] - 1e9 / v[FIO_REMAP][n];
+			printf("#   round %d/%d.%d: %s %s  %s %s  %s %s  %s %s IOPS",
 			       i + 1, nrounds, c + 1, fio_side[0], s[0],
-			       fio_side[1], s[1], fio_side[2], s[2]);
+			       fio_side[1], s[1], fio_side[2], s[2],
+			       fio_side[3], s[3]);
 			printf("  WDF/raw %.3f  WDF/dm %.3f\n", wr[n], wd[n]);
 		}
 	}
 	res->rounds = n;
-	for (j = 0; j < 3; j++)
+	for (j = 0; j < FIO_NSIDES; j++)
 		res->med[j] = median(v[j], n);
 	res->wdf_raw = median(wr, n);
 	res->wdf_dm = median(wd, n);
 	res->dm_raw = median(dr, n);
 	res->delta_ns = median(delta, n);
+	res->own_wdf = median(own_w, n);
+	res->own_dm = median(own_d, n);
 	qsort(wr, n, sizeof(*wr), cmp_double);
 	res->spread = (wr[n - 1] - wr[0]) / 2;
 	res->ok = 1;
-	for (j = 0; j < 3; j++)
+	for (j = 0; j < FIO_NSIDES; j++)
 		fmt_rate(s[j], sizeof(s[j]), res->med[j], 0);
-	printf("#   median of %d cycles: raw %s  dm-linear %s  WDF linear %s IOPS",
-	       n, s[0], s[1], s[2]);
-	printf("  WDF/raw %.3f (±%.3f)  WDF/dm-linear %.3f  dm-linear/raw %.3f\n",
+	printf("#   median of %d cycles: raw %s  dm-linear %s  WDF linear %s  bare remap %s IOPS",
+	       n, s[0], s[1], s[2], s[3]);
+	printf("  WDF/raw %.3f (±%.3f)  WDF/dm-linear %.3f  dm-linear/raw %.3f",
 	       res->wdf_raw, res->spread, res->wdf_dm, res->dm_raw);
+	printf("  above bare remap: WDF %+.0f, dm-linear %+.0f %s/I/O\n",
+	       res->own_wdf, res->own_dm, icount ? "instructions" : "ns");
 }
 
 struct alloc_result {
@@ -648,24 +671,29 @@ int main(int argc, char **argv)
 		if (icount)
 			printf("# Guest time counts instructions (QEMU -icount shift=0): %s\n#\n",
 			       "IOPS are I/Os per 10^9 guest instructions, Δ is guest instructions per I/O.");
-		printf("# | fio row | what | unit | raw null_blk | dm-linear | WDF linear |");
-		printf(" WDF/raw | WDF/dm-linear | dm-linear/raw | Δ %s WDF−raw |\n",
+		printf("# | fio row | what | unit | raw null_blk | dm-linear |");
+		printf(" WDF linear | bare remap |");
+		printf(" WDF/raw | WDF/dm-linear | dm-linear/raw | Δ %s WDF−raw |",
 		       icount ? "instructions/I/O" : "ns/request");
-		printf("# |---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+		printf(" Δ %s above bare remap: WDF, dm-linear |\n",
+		       icount ? "instructions/I/O" : "ns/request");
+		printf("# |---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 	}
 	for (i = 0; i < NR_FIO; i++) {
-		char s1[32], s2[32], s3[32];
+		char s[FIO_NSIDES][32];
+		int j;
 
 		if (fres[i].ok != 1)
 			continue;
-		fmt_rate(s1, sizeof(s1), fres[i].med[0], 0);
-		fmt_rate(s2, sizeof(s2), fres[i].med[1], 0);
-		fmt_rate(s3, sizeof(s3), fres[i].med[2], 0);
-		printf("# | %s | %s | %s | %s | %s | %s | %.3f | %.3f | %.3f | %+.0f |\n",
+		for (j = 0; j < FIO_NSIDES; j++)
+			fmt_rate(s[j], sizeof(s[j]), fres[i].med[j], 0);
+		printf("# | %s | %s | %s | %s | %s | %s | %s |",
 		       fio_rows[i].name, fio_rows[i].desc,
-		       icount ? "I/Os per 10^9 instructions" : "IOPS", s1, s2, s3,
+		       icount ? "I/Os per 10^9 instructions" : "IOPS",
+		       s[FIO_RAW], s[FIO_DM], s[FIO_WDF], s[FIO_REMAP]);
+		printf(" %.3f | %.3f | %.3f | %+.0f | %+.0f, %+.0f |\n",
 		       fres[i].wdf_raw, fres[i].wdf_dm, fres[i].dm_raw,
-		       fres[i].delta_ns);
+		       fres[i].delta_ns, fres[i].own_wdf, fres[i].own_dm);
 	}
 	printf("#\n");
 	printf("# | allocation row | what | slab allocs/I/O | bytes/I/O | pages/I/O |\n");
@@ -697,14 +725,16 @@ int main(int argc, char **argv)
 			       res[i].w_med, res[i].ratio, res[i].spread,
 			       res[i].delta_ns, res[i].d_min, res[i].d_max,
 			       res[i].w_min, res[i].w_max);
-	printf("# bench-fio-csv: row,qd,cycles,raw_iops_median,dm_linear_iops_median,wdf_linear_iops_median,wdf_raw_ratio_median,wdf_dm_ratio_median,dm_raw_ratio_median,wdf_raw_ratio_halfrange,delta_ns_wdf_raw_median\n");
+	printf("# bench-fio-csv: row,qd,cycles,raw_iops_median,dm_linear_iops_median,wdf_linear_iops_median,wdf_raw_ratio_median,wdf_dm_ratio_median,dm_raw_ratio_median,wdf_raw_ratio_halfrange,delta_ns_wdf_raw_median,bare_remap_iops_median,delta_ns_wdf_remap_median,delta_ns_dm_remap_median\n");
 	for (i = 0; i < NR_FIO; i++)
 		if (fres[i].ok == 1)
-			printf("# bench-fio-csv: %s,%u,%d,%.1f,%.1f,%.1f,%.4f,%.4f,%.4f,%.4f,%.1f\n",
+			printf("# bench-fio-csv: %s,%u,%d,%.1f,%.1f,%.1f,%.4f,%.4f,%.4f,%.4f,%.1f,%.1f,%.1f,%.1f\n",
 			       fio_rows[i].name, fio_rows[i].qd, fres[i].rounds,
-			       fres[i].med[0], fres[i].med[1], fres[i].med[2],
-			       fres[i].wdf_raw, fres[i].wdf_dm, fres[i].dm_raw,
-			       fres[i].spread, fres[i].delta_ns);
+			       fres[i].med[FIO_RAW], fres[i].med[FIO_DM],
+			       fres[i].med[FIO_WDF], fres[i].wdf_raw,
+			       fres[i].wdf_dm, fres[i].dm_raw, fres[i].spread,
+			       fres[i].delta_ns, fres[i].med[FIO_REMAP],
+			       fres[i].own_wdf, fres[i].own_dm);
 	printf("# bench-alloc-csv: row,ios,slab_allocs_per_io,slab_bytes_per_io,pages_per_io\n");
 	for (i = 0; i < narows; i++)
 		if (ares[i].ok == 1)
